@@ -1,0 +1,47 @@
+// LLVM mirrors of the structs and functions in runtime/include/sbc/abi.h. Field order
+// and widths must match the C header exactly; the runtime checks struct_size at start-up.
+#pragma once
+
+#include <llvm/IR/DerivedTypes.h>
+#include <llvm/IR/Module.h>
+
+namespace sbcc::codegen {
+
+struct AbiTypes {
+  explicit AbiTypes(llvm::Module& module);
+
+  llvm::LLVMContext& context;
+  llvm::IntegerType* i32;
+  llvm::IntegerType* i64;
+  llvm::PointerType* ptr;
+  llvm::StructType* ip;           // sbc_ip
+  llvm::StructType* cidr;         // sbc_cidr
+  llvm::StructType* face;         // sbc_face
+  llvm::StructType* listener;     // sbc_listener
+  llvm::StructType* network;      // sbc_network
+  llvm::StructType* destination;  // sbc_destination
+  llvm::StructType* probe;        // sbc_probe
+  llvm::StructType* dispatcher;   // sbc_dispatcher
+  llvm::StructType* policy;       // sbc_policy
+  llvm::StructType* str;          // sbc_str (returned by value)
+  llvm::FunctionType* route_fn;   // void (sbc_request*)
+};
+
+// The runtime functions generated code may call, declared in `module` on first use.
+struct AbiFunctions {
+  AbiFunctions(llvm::Module& module, const AbiTypes& types);
+
+  llvm::FunctionCallee req_method;
+  llvm::FunctionCallee req_field;
+  llvm::FunctionCallee req_int_field;
+  llvm::FunctionCallee req_ip_field;
+  llvm::FunctionCallee req_is_myself;
+  llvm::FunctionCallee str_equal;
+  llvm::FunctionCallee act_forward_dispatcher;
+  llvm::FunctionCallee act_forward_uri;
+  llvm::FunctionCallee act_reply;
+  llvm::FunctionCallee act_media_relay;
+  llvm::FunctionCallee act_log;
+};
+
+}  // namespace sbcc::codegen

@@ -1,0 +1,49 @@
+// State shared by the sema passes: the symbol table, evaluated constants and the
+// model under construction. Internal to compiler/sema.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "basic/diagnostic_engine.h"
+#include "sema/policy_model.h"
+#include "syntax/ast.h"
+
+namespace sbcc {
+
+struct SymbolEntry {
+  Symbol symbol;
+  SourceRange declared_at;
+};
+
+struct SemaContext {
+  ast::Policy& policy;
+  DiagnosticEngine& diags;
+  std::map<std::string, SymbolEntry, std::less<>> symbols;
+  PolicyModel model;
+
+  const SymbolEntry* lookup(std::string_view name) const;
+  // Reports an unknown name with a did-you-mean hint drawn from the symbol table.
+  // `only` restricts suggestions to one kind of symbol (SymbolKind::None: any).
+  void report_unknown(std::string_view what, std::string_view name, SourceRange range,
+                      SymbolKind only = SymbolKind::None) const;
+};
+
+// The passes, in the order analyze() runs them.
+void declare_symbols(SemaContext& ctx);
+void evaluate_constants(SemaContext& ctx);
+void build_faces(SemaContext& ctx);
+void build_networks_and_aliases(SemaContext& ctx);
+void build_dispatchers(SemaContext& ctx);
+void check_handlers(SemaContext& ctx);
+
+// Evaluates an expression that must be a compile-time constant (listener addresses,
+// aliases, network members). Reports and returns a Type::Error value otherwise.
+ConstValue evaluate_constant(SemaContext& ctx, const ast::Expr& expr);
+// Evaluates and requires `expected`; reports a type mismatch otherwise.
+std::optional<ConstValue> evaluate_as(SemaContext& ctx, const ast::Expr& expr, Type expected);
+
+// The closest candidate by edit distance, if it is close enough to be a plausible typo.
+std::optional<std::string> closest_spelling(std::string_view name, const std::vector<std::string>& candidates);
+
+}  // namespace sbcc

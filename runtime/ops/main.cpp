@@ -1,0 +1,55 @@
+// main() of every sbc: checks the compiled-in policy against this runtime, reads the
+// few command-line options, and runs the server. No configuration file: the policy
+// is part of the executable.
+#include <cstdio>
+#include <cstring>
+#include <string_view>
+
+#include "abi/policy_check.h"
+#include "ops/log.h"
+#include "ops/server.h"
+
+namespace {
+
+void print_usage(const char* program) {
+  std::printf(
+      "usage: %s [--log-level=debug|info|warn|error] [--version] [--help]\n"
+      "Runs the SBC compiled from policy %s.\n",
+      program, sbc_compiled_policy.source_name);
+}
+
+void print_version() {
+  std::printf("%s\npolicy %s sha256:%s\nbuilt by sbcc %s (runtime ABI %u)\n", sbc_compiled_policy.identity,
+              sbc_compiled_policy.source_name, sbc_compiled_policy.source_hash,
+              sbc_compiled_policy.compiler_version, SBC_ABI_VERSION);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string problem = sbc::abi::check_policy_abi(sbc_compiled_policy);
+  if (!problem.empty()) {
+    std::fprintf(stderr, "sbc: %s\n", problem.c_str());
+    return 2;
+  }
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "--version") {
+      print_version();
+      return 0;
+    }
+    if (arg == "--help" || arg == "-h") {
+      print_usage(argv[0]);
+      return 0;
+    }
+    sbc::log::Level level;
+    if (arg.starts_with("--log-level=") && sbc::log::parse_level(arg.substr(12), level)) {
+      sbc::log::set_level(level);
+      continue;
+    }
+    std::fprintf(stderr, "sbc: unknown option %s\n", argv[i]);
+    print_usage(argv[0]);
+    return 2;
+  }
+  return sbc::ops::run_server(sbc_compiled_policy);
+}

@@ -1,0 +1,115 @@
+// The stateful SIP proxy (RFC 3261 §16) at the heart of the SBC: server and client
+// transactions, the compiled policy for initial requests, loose routing for requests
+// inside a dialog, Record-Route across faces, and response relay.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <random>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "dispatch/dispatcher.h"
+#include "proxy/local_addresses.h"
+#include "proxy/timer_queue.h"
+#include "proxy/transaction.h"
+#include "sbc/abi.h"
+#include "sip/message.h"
+
+namespace sbc::proxy {
+
+struct ProxyStats {
+  uint64_t requests_received = 0;
+  uint64_t responses_received = 0;
+  uint64_t parse_errors = 0;
+  uint64_t retransmissions_absorbed = 0;
+  uint64_t initial_requests_routed = 0;
+  uint64_t in_dialog_requests_routed = 0;
+  uint64_t replies_generated = 0;
+  uint64_t transaction_timeouts = 0;
+};
+
+class Proxy {
+ public:
+  Proxy(const sbc_policy& policy, LocalAddresses& local, std::vector<dispatch::DispatcherSet>& dispatchers,
+        TimerQueue& timers);
+  ~Proxy();
+
+  // Entry point for every datagram a listener receives.
+  void on_datagram(uint32_t listener, std::string_view data, const transport::Endpoint& source);
+
+  // Sends a request this SBC originates (dispatcher probes) in its own client
+  // transaction; `on_final` gets the final status code, 408 on timeout.
+  void send_local_request(const Listener& from, const transport::Endpoint& to, std::string text, std::string branch,
+                          sip::Method method, std::function<void(int)> on_final);
+  std::string new_branch();
+  std::string new_tag();
+  const std::string& identity() const { return identity_; }
+  const ProxyStats& stats() const { return stats_; }
+  size_t transaction_count() const { return servers_.size() + clients_.size(); }
+
+ private:
+  struct ForwardPlan {
+    const Listener* in = nullptr;
+    const Listener* out = nullptr;
+    transport::Endpoint destination;
+    size_t routes_to_remove = 0;
+    bool record_route = false;
+  };
+
+  // requests (proxy_requests.cpp)
+  void handle_request(const Listener& in, const sip::Message& msg, const transport::Endpoint& source);
+  void handle_ack(const Listener& in, const sip::Message& msg, const transport::Endpoint& source);
+  void handle_cancel(const Listener& in, const sip::Message& msg, const transport::Endpoint& source);
+  void route_initial(ServerTransaction& server, const Listener& in, const sip::Message& msg,
+                     const transport::Endpoint& source);
+  void route_in_dialog(ServerTransaction* server, const Listener& in, const sip::Message& msg);
+  void forward_to_dispatcher(ServerTransaction& server, const Listener& in, const sip::Message& msg,
+                             size_t own_routes, uint32_t set_index, uint32_t face, uint32_t transport);
+  void forward_to_uri(ServerTransaction& server, const Listener& in, const sip::Message& msg, size_t own_routes,
+                      std::string_view uri_text, uint32_t face, uint32_t transport);
+  void forward(ServerTransaction* server, const sip::Message& msg, const ForwardPlan& plan);
+  void reply_stateless(const Listener& in, const sip::Message& msg, const transport::Endpoint& source, int code,
+                       std::string_view reason);
+  void reply(ServerTransaction& server, int code, std::string_view reason);
+
+  // responses (proxy_responses.cpp)
+  void handle_response(const Listener& in, const sip::Message& msg, const transport::Endpoint& source);
+  void relay_upstream(ServerTransaction& server, const sip::Message& response);
+  void send_upstream(ServerTransaction& server, std::string text, int code);
+
+  // transactions and timers (proxy_transactions.cpp)
+  ServerTransaction& create_server(std::string key, const Listener& in, const sip::Message& msg,
+                                   const transport::Endpoint& source);
+  ClientTransaction& start_client(std::string branch, sip::Method method, std::string request,
+                                  const Listener& out, const transport::Endpoint& destination,
+                                  ServerTransaction* server);
+  void server_final_sent(ServerTransaction& server, int code);
+  void client_final_received(ClientTransaction& client, int code);
+  void arm_retransmit(ClientTransaction& client);
+  void on_client_timeout(const std::string& key);
+  void arm_response_retransmit(ServerTransaction& server);
+  void end_server_after(ServerTransaction& server, milliseconds delay);
+  void end_client_after(ClientTransaction& client, milliseconds delay);
+  void erase_server(const std::string& key);
+  void erase_client(const std::string& key);
+  bool send(const Listener& listener, std::string_view data, const transport::Endpoint& to);
+  const Listener* listener_for(uint32_t face, uint32_t transport) const;
+
+  const sbc_policy& policy_;
+  LocalAddresses& local_;
+  std::vector<dispatch::DispatcherSet>& dispatchers_;
+  TimerQueue& timers_;
+  std::string identity_;
+  std::unordered_map<std::string, std::unique_ptr<ServerTransaction>> servers_;
+  std::unordered_map<std::string, std::unique_ptr<ClientTransaction>> clients_;
+  sip::Message scratch_;  // re-parses stored requests (ACK/CANCEL building) without allocating
+  ProxyStats stats_;
+  std::mt19937_64 random_;
+  uint64_t branch_counter_ = 0;
+};
+
+}  // namespace sbc::proxy

@@ -1,0 +1,271 @@
+// Requests: parse errors, retransmissions, ACK and CANCEL, then routing: the compiled
+// policy for initial requests, Route headers for requests inside a dialog.
+#include "abi/route_request.h"
+#include "ops/log.h"
+#include "proxy/message_builder.h"
+#include "proxy/proxy.h"
+#include "proxy/route_set.h"
+#include "sip/via.h"
+#include "transport/udp_socket.h"
+
+namespace sbc::proxy {
+namespace {
+
+bool has_to_tag(const sip::Message& msg) {
+  sip::NameAddr to;
+  return sip::parse_name_addr(msg.to_value(), to) && !sip::header_param(to.params, "tag").empty();
+}
+
+// Requests that create a dialog, and so are record-routed.
+bool creates_dialog(sip::Method m) {
+  return m == sip::Method::Invite || m == sip::Method::Subscribe || m == sip::Method::Refer;
+}
+
+std::string_view top_branch(const sip::Message& msg) {
+  sip::Via via;
+  if (!sip::parse_via(msg.top_via_value(), via)) return {};
+  return via.branch;
+}
+
+}  // namespace
+
+Proxy::Proxy(const sbc_policy& policy, LocalAddresses& local, std::vector<dispatch::DispatcherSet>& dispatchers,
+             TimerQueue& timers)
+    : policy_(policy),
+      local_(local),
+      dispatchers_(dispatchers),
+      timers_(timers),
+      identity_(policy.identity),
+      random_(std::random_device{}()) {}
+
+Proxy::~Proxy() = default;
+
+void Proxy::on_datagram(uint32_t listener_index, std::string_view data, const transport::Endpoint& source) {
+  const Listener& in = local_.listeners()[listener_index];
+  sip::Message msg;
+  sip::ParseError error = msg.parse(data);
+  if (error != sip::ParseError::None) {
+    ++stats_.parse_errors;
+    if (error == sip::ParseError::Empty) return;  // CRLF keep-alive
+    log::at(log::Level::Warn, msg.call_id(), "malformed SIP from ", source.to_string(), " on ", in.name, ": ",
+            sip::parse_error_reason(error));
+    // Answer 400 only when the reply can reach the sender along its own Via.
+    if (msg.is_request() && msg.method() != sip::Method::Ack && !msg.top_via_value().empty() &&
+        !msg.call_id().empty() && !msg.from_value().empty() && !msg.to_value().empty() && msg.cseq_number() != 0) {
+      reply_stateless(in, msg, source, 400, sip::parse_error_reason(error));
+    }
+    return;
+  }
+  if (msg.is_request()) {
+    ++stats_.requests_received;
+    handle_request(in, msg, source);
+  } else {
+    ++stats_.responses_received;
+    handle_response(in, msg, source);
+  }
+}
+
+void Proxy::handle_request(const Listener& in, const sip::Message& msg, const transport::Endpoint& source) {
+  if (msg.method() == sip::Method::Ack) return handle_ack(in, msg, source);
+  if (msg.method() == sip::Method::Cancel) return handle_cancel(in, msg, source);
+
+  std::string_view branch = top_branch(msg);
+  if (branch.empty()) return reply_stateless(in, msg, source, 400, "Missing Via branch");
+  std::string key = transaction_key(branch, msg.method());
+  if (auto it = servers_.find(key); it != servers_.end()) {
+    ++stats_.retransmissions_absorbed;
+    if (!it->second->last_response.empty()) send(in, it->second->last_response, it->second->source);
+    return;
+  }
+  if (msg.max_forwards() == 0) return reply_stateless(in, msg, source, 483, "Too Many Hops");
+
+  ServerTransaction& server = create_server(std::move(key), in, msg, source);
+  if (msg.method() == sip::Method::Invite) reply(server, 100, "Trying");
+  if (has_to_tag(msg)) {
+    route_in_dialog(&server, in, msg);
+  } else {
+    route_initial(server, in, msg, source);
+  }
+}
+
+// An ACK either ends a non-2xx INVITE transaction of ours (same branch) or is the
+// end-to-end ACK of a 2xx, routed like any request inside the dialog.
+void Proxy::handle_ack(const Listener& in, const sip::Message& msg, const transport::Endpoint&) {
+  std::string_view branch = top_branch(msg);
+  if (auto it = servers_.find(transaction_key(branch, sip::Method::Invite)); it != servers_.end()) {
+    ServerTransaction& server = *it->second;
+    if (server.state == ServerState::Completed) {
+      server.state = ServerState::Confirmed;
+      timers_.cancel(server.timer_g);
+      end_server_after(server, T4);
+    }
+    ++stats_.retransmissions_absorbed;
+    return;
+  }
+  route_in_dialog(nullptr, in, msg);
+}
+
+void Proxy::handle_cancel(const Listener& in, const sip::Message& msg, const transport::Endpoint& source) {
+  std::string_view branch = top_branch(msg);
+  auto it = servers_.find(transaction_key(branch, sip::Method::Invite));
+  if (it == servers_.end()) return reply_stateless(in, msg, source, 481, {});
+  reply_stateless(in, msg, source, 200, {});
+  ServerTransaction& invite = *it->second;
+  ClientTransaction* client = invite.client;
+  log::at(log::Level::Info, msg.call_id(), "CANCEL from ", source.to_string());
+  if (!client || client->final_code != 0 || client->cancelled) {
+    // Nothing forwarded yet, or already answered: end the INVITE here.
+    if (invite.state == ServerState::Trying || invite.state == ServerState::Proceeding) reply(invite, 487, {});
+    return;
+  }
+  client->cancelled = true;
+  scratch_.parse(client->request);
+  std::string cancel = build_cancel(scratch_);
+  const Listener& out = local_.listeners()[client->listener];
+  start_client(client->branch, sip::Method::Cancel, std::move(cancel), out, client->destination, nullptr);
+}
+
+void Proxy::route_initial(ServerTransaction& server, const Listener& in, const sip::Message& msg,
+                          const transport::Endpoint& source) {
+  RouteInspection routes = inspect_routes(msg, local_);
+  sbc_request request(msg, source, local_);
+  abi::RouteDecision decision = abi::run_route(policy_, request);
+  ++stats_.initial_requests_routed;
+  using Kind = abi::RouteDecision::Kind;
+  switch (decision.kind) {
+    case Kind::ForwardDispatcher:
+      return forward_to_dispatcher(server, in, msg, routes.own_entries, decision.dispatcher, decision.face,
+                                   decision.transport);
+    case Kind::ForwardUri: {
+      std::string_view uri = decision.uri_is_request_uri ? msg.request_uri() : std::string_view(decision.uri);
+      return forward_to_uri(server, in, msg, routes.own_entries, uri, decision.face, decision.transport);
+    }
+    case Kind::Reply:
+      log::at(log::Level::Info, msg.call_id(), msg.method_token(), " answered by policy: ", decision.code, " ",
+              decision.reason);
+      return reply(server, static_cast<int>(decision.code), decision.reason);
+    case Kind::None: break;
+  }
+  sip::Uri ruri;
+  if (msg.method() == sip::Method::Options && sip::parse_uri(msg.request_uri(), ruri) &&
+      local_.is_myself(ruri.host, ruri.port)) {
+    return reply(server, 200, {});  // keep-alive probes aimed at the SBC itself
+  }
+  log::at(log::Level::Warn, msg.call_id(), msg.method_token(), " from ", source.to_string(),
+          ": the policy made no routing decision");
+  reply(server, 500, "No routing decision");
+}
+
+void Proxy::forward_to_dispatcher(ServerTransaction& server, const Listener& in, const sip::Message& msg,
+                                  size_t own_routes, uint32_t set_index, uint32_t face, uint32_t transport) {
+  dispatch::DispatcherSet& set = dispatchers_[set_index];
+  dispatch::Destination* destination = set.select(msg.call_id());
+  if (!destination) {
+    log::at(log::Level::Warn, msg.call_id(), "dispatcher set ", set.name(), " has no active destination");
+    return reply(server, 503, "No destination available");
+  }
+  const Listener* out = listener_for(face == SBC_DEFAULT ? set.face() : face,
+                                     transport == SBC_DEFAULT ? set.transport() : transport);
+  if (!out) return reply(server, 503, "Outbound transport not available");
+  std::string duid = destination->duid.empty() ? "" : " (" + destination->duid + ")";
+  log::at(log::Level::Info, msg.call_id(), msg.method_token(), " ", msg.request_uri(), " from ",
+          server.source.to_string(), " on ", in.name, " -> dispatcher ", set.name(), " ", destination->uri, duid,
+          " via ", out->name);
+  forward(&server, msg, {&in, out, destination->endpoint, own_routes, creates_dialog(msg.method())});
+}
+
+void Proxy::forward_to_uri(ServerTransaction& server, const Listener& in, const sip::Message& msg, size_t own_routes,
+                           std::string_view uri_text, uint32_t face, uint32_t transport) {
+  sip::Uri uri;
+  if (!sip::parse_uri(uri_text, uri)) return reply(server, 416, "Unsupported URI Scheme");
+  uint32_t wanted = transport == SBC_DEFAULT ? uri_transport(uri) : transport;
+  const Listener* out = listener_for(face == SBC_DEFAULT ? in.face : face, wanted);
+  if (!out) return reply(server, 503, "Outbound transport not available");
+  auto destination = transport::Endpoint::parse(uri.host, uri.port ? uri.port : (wanted == SBC_TRANSPORT_TLS ? 5061 : 5060));
+  if (!destination) return reply(server, 502, "Destination is not an IP address");
+  log::at(log::Level::Info, msg.call_id(), msg.method_token(), " ", msg.request_uri(), " from ",
+          server.source.to_string(), " on ", in.name, " -> ", destination->to_string(), " via ", out->name);
+  forward(&server, msg, {&in, out, *destination, own_routes, creates_dialog(msg.method())});
+}
+
+// In-dialog requests follow their Route set: our own entries are removed, the last of
+// them names the face to leave from, and the next entry (or the R-URI) is the next hop.
+void Proxy::route_in_dialog(ServerTransaction* server, const Listener& in, const sip::Message& msg) {
+  ++stats_.in_dialog_requests_routed;
+  RouteInspection routes = inspect_routes(msg, local_);
+  sip::Uri target;
+  if (routes.has_next) {
+    target = routes.next.uri;
+  } else if (!sip::parse_uri(msg.request_uri(), target)) {
+    if (server) reply(*server, 416, "Unsupported URI Scheme");
+    return;
+  }
+  uint32_t transport = uri_transport(target);
+  const Listener* out = routes.outbound ? routes.outbound : &in;
+  if (out->transport != transport || !out->udp) out = listener_for(out->face, transport);
+
+  auto destination = transport::Endpoint::parse(target.host, target.port ? target.port : 5060);
+  if (!out || !destination) {
+    log::at(log::Level::Warn, msg.call_id(), "in-dialog ", msg.method_token(), " has no usable next hop");
+    if (server) reply(*server, out ? 502 : 503, out ? "Destination is not an IP address" : "Transport not available");
+    return;
+  }
+  if (routes.own_entries == 0 && local_.is_myself(target.host, target.port)) {
+    // Addressed to us without a Route of ours: nothing to relay to.
+    if (server) reply(*server, 404, "Not Found");
+    return;
+  }
+  log::at(msg.method() == sip::Method::Ack ? log::Level::Debug : log::Level::Info, msg.call_id(), "in-dialog ",
+          msg.method_token(), " on ", in.name, " -> ", destination->to_string(), " via ", out->name);
+  forward(server, msg, {&in, out, *destination, routes.own_entries, false});
+}
+
+void Proxy::forward(ServerTransaction* server, const sip::Message& msg, const ForwardPlan& plan) {
+  // Stateless forwards (the ACK of a 2xx) derive the branch from the incoming one, so
+  // a retransmitted ACK leaves with the same branch.
+  std::string branch = server ? new_branch() : "z9hG4bKsa" + std::to_string(std::hash<std::string_view>{}(top_branch(msg)));
+  std::string via = "Via: SIP/2.0/UDP " + plan.out->via_sent_by + ";branch=" + branch + ";rport\r\n";
+  ForwardEdits edits{{}, via, plan.routes_to_remove, {}};
+  if (plan.record_route) {
+    auto rr = [](const Listener& l, bool r2) {
+      std::string line = "Record-Route: <sip:" + l.advertised_host + ":" + std::to_string(l.advertised_port);
+      if (l.transport == SBC_TRANSPORT_TCP) line += ";transport=tcp";
+      if (l.transport == SBC_TRANSPORT_TLS) line += ";transport=tls";
+      return line + (r2 ? ";r2=on;lr>\r\n" : ";lr>\r\n");
+    };
+    // Crossing faces (or transports) needs one entry per side, so each side's
+    // in-dialog requests reach the SBC on the address that side can see.
+    bool crossing = plan.in->face != plan.out->face || plan.in->transport != plan.out->transport;
+    if (crossing) {
+      edits.record_route_lines.push_back(rr(*plan.out, true));
+      edits.record_route_lines.push_back(rr(*plan.in, true));
+    } else {
+      edits.record_route_lines.push_back(rr(*plan.in, false));
+    }
+  }
+  std::string text = build_forwarded_request(msg, edits);
+  if (!server) {
+    send(*plan.out, text, plan.destination);
+    return;
+  }
+  start_client(std::move(branch), msg.method(), std::move(text), *plan.out, plan.destination, server);
+}
+
+void Proxy::reply_stateless(const Listener& in, const sip::Message& msg, const transport::Endpoint& source, int code,
+                            std::string_view reason) {
+  ++stats_.replies_generated;
+  std::string tag = new_tag();
+  std::string host = source.host_text();
+  std::string text = build_reply(msg, {code, reason, tag, identity_, host, source.port()});
+  send(in, text, source);
+}
+
+void Proxy::reply(ServerTransaction& server, int code, std::string_view reason) {
+  ++stats_.replies_generated;
+  scratch_.parse(server.request);
+  std::string host = server.source.host_text();
+  std::string text = build_reply(scratch_, {code, reason, server.to_tag, identity_, host, server.source.port()});
+  send_upstream(server, std::move(text), code);
+}
+
+}  // namespace sbc::proxy

@@ -1,0 +1,93 @@
+// Responses: matched to the client transaction by branch and method, then relayed
+// upstream through the server transaction they answer (RFC 3261 §16.7).
+#include "ops/log.h"
+#include "proxy/message_builder.h"
+#include "proxy/proxy.h"
+#include "sip/via.h"
+
+namespace sbc::proxy {
+
+void Proxy::handle_response(const Listener&, const sip::Message& msg, const transport::Endpoint& source) {
+  sip::Via via;
+  if (!sip::parse_via(msg.top_via_value(), via)) return;
+  auto it = clients_.find(transaction_key(via.branch, msg.cseq_method()));
+  if (it == clients_.end()) {
+    log::at(log::Level::Debug, msg.call_id(), "stray ", msg.status_code(), " from ", source.to_string(), " dropped");
+    return;
+  }
+  ClientTransaction& client = *it->second;
+  int code = msg.status_code();
+
+  if (client.on_final) {  // a request of our own (probe): only the final status matters
+    if (code >= 200 && client.final_code == 0) {
+      client.final_code = code;
+      auto callback = std::move(client.on_final);
+      client_final_received(client, code);
+      callback(code);
+    }
+    return;
+  }
+  if (client.method == sip::Method::Cancel) {  // the 200 to our CANCEL: nothing to relay
+    if (code >= 200) client_final_received(client, code);
+    return;
+  }
+
+  bool is_invite = client.method == sip::Method::Invite;
+  if (code < 200) {
+    if (client.state == ClientState::Calling || client.state == ClientState::Trying) {
+      client.state = ClientState::Proceeding;
+      if (is_invite) {
+        timers_.cancel(client.timer_retransmit);  // A stops; the INVITE was received
+        timers_.cancel(client.timer_timeout);     // B only applies while Calling
+      }
+    }
+    if (code > 100 && client.server) relay_upstream(*client.server, msg);
+    return;
+  }
+
+  if (client.state == ClientState::Completed) {
+    // A retransmitted final response: repeat our ACK for a non-2xx, relay nothing.
+    if (is_invite) {
+      scratch_.parse(client.request);
+      send(local_.listeners()[client.listener], build_ack_for_failure(scratch_, msg), client.destination);
+    }
+    return;
+  }
+  if (client.state == ClientState::Accepted) {
+    // RFC 6026: a retransmitted 2xx still goes upstream until the caller's ACK arrives.
+    if (code < 300 && client.server) relay_upstream(*client.server, msg);
+    return;
+  }
+
+  client.final_code = code;
+  if (is_invite && code >= 300) {
+    scratch_.parse(client.request);
+    send(local_.listeners()[client.listener], build_ack_for_failure(scratch_, msg), client.destination);
+  }
+  log::at(log::Level::Info, msg.call_id(), code, " ", msg.reason_phrase(), " to ", msg.cseq_method_token(), " from ",
+          source.to_string());
+  ServerTransaction* server = client.server;
+  client_final_received(client, code);
+  if (server) relay_upstream(*server, msg);
+}
+
+void Proxy::relay_upstream(ServerTransaction& server, const sip::Message& response) {
+  send_upstream(server, build_forwarded_response(response), response.status_code());
+}
+
+void Proxy::send_upstream(ServerTransaction& server, std::string text, int code) {
+  if (server.state == ServerState::Completed || server.state == ServerState::Confirmed ||
+      server.state == ServerState::Terminated) {
+    return;  // a final response went up already
+  }
+  if (server.state == ServerState::Accepted && code >= 300) return;
+  send(local_.listeners()[server.listener], text, server.source);
+  server.last_response = std::move(text);
+  if (code < 200) {
+    server.state = ServerState::Proceeding;
+  } else if (server.state != ServerState::Accepted) {
+    server_final_sent(server, code);
+  }
+}
+
+}  // namespace sbc::proxy

@@ -1,0 +1,74 @@
+// Server and client transactions (RFC 3261 §17) as the proxy keeps them: state names
+// and timers as in the RFC, the bytes needed for retransmission, and the link between
+// the server transaction a request arrived in and the client transaction it left in.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "proxy/timer_queue.h"
+#include "sip/method.h"
+#include "transport/endpoint.h"
+
+namespace sbc::proxy {
+
+using std::chrono::milliseconds;
+
+// RFC 3261 §17.1.1.1 timer values (UDP).
+constexpr milliseconds T1{500};
+constexpr milliseconds T2{4000};
+constexpr milliseconds T4{5000};
+constexpr milliseconds kTimerB = 64 * T1;  // also F, H, J, L
+constexpr milliseconds kTimerD{32000};
+
+struct ClientTransaction;
+
+enum class ServerState : uint8_t { Trying, Proceeding, Completed, Confirmed, Accepted, Terminated };
+
+struct ServerTransaction {
+  std::string key;
+  sip::Method method = sip::Method::Other;
+  std::string request;  // as received; replies and CANCEL processing read it
+  std::string call_id;
+  transport::Endpoint source;
+  uint32_t listener = 0;
+  ServerState state = ServerState::Trying;
+  std::string last_response;  // resent when the request is retransmitted
+  std::string to_tag;         // for replies generated here
+  TimerQueue::TimerId timer_g = 0;  // response retransmission (INVITE, unreliable)
+  TimerQueue::TimerId timer_end = 0;  // H, I, J or L: when the transaction ends
+  milliseconds g_interval = T1;
+  ClientTransaction* client = nullptr;
+};
+
+// Accepted is RFC 6026's: after a 2xx to an INVITE, retransmitted 2xx are still relayed (Timer M).
+enum class ClientState : uint8_t { Calling, Trying, Proceeding, Completed, Accepted, Terminated };
+
+struct ClientTransaction {
+  std::string key;
+  std::string branch;
+  sip::Method method = sip::Method::Other;
+  std::string request;  // as sent; retransmissions, ACK and CANCEL are built from it
+  std::string call_id;
+  transport::Endpoint destination;
+  uint32_t listener = 0;
+  ClientState state = ClientState::Calling;
+  TimerQueue::TimerId timer_retransmit = 0;  // A (INVITE) or E (non-INVITE)
+  TimerQueue::TimerId timer_timeout = 0;     // B or F
+  TimerQueue::TimerId timer_end = 0;         // D, K or M
+  milliseconds interval = T1;
+  int final_code = 0;
+  bool cancelled = false;
+  ServerTransaction* server = nullptr;
+  // For requests this SBC originates (probes): called once with the final status,
+  // 408 on timeout.
+  std::function<void(int status)> on_final;
+};
+
+// The transaction key: the top Via branch with the method that owns it (ACK and CANCEL
+// reuse the INVITE's branch but CANCEL is a transaction of its own).
+std::string transaction_key(std::string_view branch, sip::Method method);
+
+}  // namespace sbc::proxy

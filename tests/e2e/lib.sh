@@ -1,0 +1,188 @@
+# shellcheck shell=bash
+# tests/e2e/lib.sh: helpers sourced by the end-to-end tests (tests/e2e/*.sh)
+# and by tools/demo. Each test re-executes itself in a private network
+# namespace that has only a loopback interface, starts its processes with
+# start_bg, and has them all stopped by PID when it exits (never by name).
+# Every wait here is bounded in time.
+#
+#   source "$(dirname "$0")/lib.sh"
+#   e2e_enter_netns "$@"          # first thing: re-exec under `unshare --net`
+#   start_bg sbc "$WORKDIR/sbc"   # -> $WORKDIR/sbc.log, pid in $LAST_PID
+#   wait_for_log "$WORKDIR/sbc.log" ready 10 "$LAST_PID" || fail "sbc not ready"
+#
+# Environment:
+#   E2E_OUT           keep each test's files in $E2E_OUT/<test name>/ (else mktemp)
+#   E2E_STOP_TIMEOUT  seconds between TERM and KILL in stop_all (default 5)
+
+E2E_SCRIPT=$(readlink -f "$0")
+E2E_NAME=$(basename "$E2E_SCRIPT" .sh)
+E2E_PIDS=()       # everything start_bg started, in start order
+E2E_PID_NAMES=()  # the NAME given to start_bg, same index
+LAST_PID=""
+WORKDIR=""
+
+# ------------------------------------------------------------------ output
+e2e_log() { printf '[%s %s] %s\n' "$E2E_NAME" "$(date +%H:%M:%S)" "$*" >&2; }
+
+fail() { # fail MSG: report and exit 1 (the EXIT trap stops every process)
+  printf '[%s] FAIL: %s\n' "$E2E_NAME" "$*" >&2
+  [[ -n $WORKDIR ]] && printf '[%s] files: %s\n' "$E2E_NAME" "$WORKDIR" >&2
+  exit 1
+}
+
+# --------------------------------------------------------------- namespace
+# e2e_enter_netns "$@": re-run the calling script under `unshare --net` (once),
+# bring lo up there and create $WORKDIR. The guard is E2E_NETNS_PID: `exec
+# unshare ... bash script` keeps the PID, so only the re-executed copy sees
+# its own PID in it (a test started from another test still gets its own
+# namespace). Not root: a user namespace maps us to root (unshare -r).
+e2e_enter_netns() {
+  if [[ ${E2E_NETNS_PID:-} != "$$" ]]; then
+    command -v unshare >/dev/null || fail "unshare (util-linux) not found"
+    local userns=()
+    [[ $(id -u) -eq 0 ]] || userns=(--map-root-user)
+    export E2E_NETNS_PID=$$
+    if [[ -n ${E2E_OUT:-} ]]; then
+      E2E_OUT=$(readlink -m "$E2E_OUT")
+      export E2E_OUT
+    fi
+    exec unshare --net "${userns[@]}" -- "$BASH" "$E2E_SCRIPT" "$@"
+  fi
+  ip link set lo up 2>/dev/null || fail "cannot bring lo up in the network namespace"
+  e2e_make_workdir
+  trap stop_all EXIT
+  trap 'e2e_log "interrupted"; exit 130' INT
+  trap 'e2e_log "terminated"; exit 143' TERM
+}
+
+e2e_make_workdir() { # $WORKDIR: $E2E_OUT/<test>/ (emptied) or a fresh mktemp dir
+  if [[ -n ${E2E_OUT:-} ]]; then
+    WORKDIR=$E2E_OUT/$E2E_NAME
+    rm -rf -- "$WORKDIR"
+    mkdir -p -- "$WORKDIR"
+  else
+    WORKDIR=$(mktemp -d "${TMPDIR:-/tmp}/sbcc-e2e-$E2E_NAME.XXXXXX")
+  fi
+}
+
+# --------------------------------------------------------- process control
+# start_bg NAME CMD...: run CMD in the background in $WORKDIR with stdout and
+# stderr in $WORKDIR/NAME.log and stdin from /dev/null. `exec` keeps the
+# PID, so $LAST_PID is CMD itself (signals reach it directly).
+start_bg() {
+  local name=$1
+  shift
+  [[ -n $WORKDIR ]] || fail "start_bg before e2e_enter_netns"
+  (cd "$WORKDIR" && exec "$@") >"$WORKDIR/$name.log" 2>&1 </dev/null &
+  LAST_PID=$!
+  E2E_PIDS+=("$LAST_PID")
+  E2E_PID_NAMES+=("$name")
+}
+
+# proc_state PID: "STATE PPID" of PID from /proc (empty and 1 if it is gone).
+# `read` (not $(<file)): a vanished file must be a plain failure under set -e.
+proc_state() {
+  local stat fields
+  read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
+  stat=${stat##*) }             # drop "pid (comm) "; comm may contain spaces
+  read -r -a fields <<<"$stat"
+  echo "${fields[0]} ${fields[1]}"
+}
+
+is_our_child() { # is_our_child PID: alive (or a zombie) and its parent is this shell
+  local state
+  state=$(proc_state "$1") || return 1
+  [[ ${state#* } == "$$" ]]
+}
+
+is_running() { # is_running PID: our child and not yet exited
+  local state
+  state=$(proc_state "$1") || return 1
+  [[ ${state#* } == "$$" && ${state%% *} != Z ]]
+}
+
+wait_exit() { # wait_exit PID TIMEOUT_S: wait until PID exits; 1 if still running
+  local pid=$1 deadline=$((SECONDS + $2))
+  while is_running "$pid"; do
+    ((SECONDS < deadline)) || return 1
+    sleep 0.1
+  done
+  return 0
+}
+
+stop_pid() { # stop_pid PID [TIMEOUT_S] [NAME]: TERM, wait, then KILL; only our own children
+  local pid=$1 timeout=${2:-${E2E_STOP_TIMEOUT:-5}} name=${3:-pid $1}
+  is_our_child "$pid" || return 0
+  if is_running "$pid"; then
+    kill -TERM "$pid" 2>/dev/null || true
+    if ! wait_exit "$pid" "$timeout"; then
+      e2e_log "$name did not stop on TERM within ${timeout}s, sending KILL"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+  fi
+  wait "$pid" 2>/dev/null || true
+}
+
+stop_all() { # stop everything start_bg started, newest first
+  local i
+  for ((i = ${#E2E_PIDS[@]} - 1; i >= 0; i--)); do
+    stop_pid "${E2E_PIDS[i]}" "${E2E_STOP_TIMEOUT:-5}" "${E2E_PID_NAMES[i]} (pid ${E2E_PIDS[i]})"
+  done
+  E2E_PIDS=()
+  E2E_PID_NAMES=()
+}
+
+# ---------------------------------------------------------------- waiting
+# wait_for_log FILE PATTERN TIMEOUT_S [PID]: wait until FILE has a line
+# matching the extended regex PATTERN; returns 1 on timeout or when PID
+# (if given) has exited first.
+wait_for_log() {
+  local file=$1 pattern=$2 deadline=$((SECONDS + $3)) pid=${4:-}
+  while :; do
+    [[ -f $file ]] && grep -Eq -- "$pattern" "$file" && return 0
+    [[ -n $pid ]] && ! is_running "$pid" && {
+      [[ -f $file ]] && grep -Eq -- "$pattern" "$file" && return 0
+      return 1
+    }
+    ((SECONDS < deadline)) || return 1
+    sleep 0.1
+  done
+}
+
+# wait_udp_port ADDR PORT TIMEOUT_S: wait until a UDP socket listens on
+# ADDR:PORT (or on the wildcard address with that port).
+wait_udp_port() {
+  local addr=$1 port=$2 deadline=$((SECONDS + $3))
+  while :; do
+    ss -Hlun "sport = :$port" 2>/dev/null |
+      awk -v a="$addr:$port" -v p=":$port" '$4 == a || $4 == "0.0.0.0" p || $4 == "*" p { f = 1 } END { exit !f }' &&
+      return 0
+    ((SECONDS < deadline)) || return 1
+    sleep 0.1
+  done
+}
+
+# ------------------------------------------------------------ SIPp output
+# sipp_stat CSV COLUMN: the last value of COLUMN (e.g. "FailedCall(C)") in a
+# SIPp -trace_stat/-stf file, or of the first column whose name ends in
+# COLUMN for a -trace_counts file (e.g. "_INVITE_Recv"); empty if absent.
+sipp_stat() {
+  [[ -f $1 ]] || return 0
+  awk -F';' -v col="$2" '
+    NR == 1 { for (i = 1; i <= NF; i++) if ($i == col || (!c && substr($i, length($i) - length(col) + 1) == col)) c = i; next }
+    NF > 1 { v = $c }
+    END { if (c) print v }' "$1"
+}
+
+# wait_sipp_count CSV COLUMN MIN TIMEOUT_S: wait until sipp_stat CSV COLUMN
+# is at least MIN (SIPp rewrites its -trace_counts/-trace_stat files every
+# -fd seconds, so use -fd 1); returns 1 on timeout.
+wait_sipp_count() {
+  local csv=$1 column=$2 min=$3 deadline=$((SECONDS + $4)) n
+  while :; do
+    n=$(sipp_stat "$csv" "$column")
+    ((${n:-0} >= min)) && return 0
+    ((SECONDS < deadline)) || return 1
+    sleep 0.2
+  done
+}
