@@ -73,7 +73,7 @@ ident       : IDENT | 'from' | 'to' | 'name' | 'ruri' | 'via' | 'ports' | 'every
 
 // Longest match makes `sip:…` a URI and `sip` a keyword, `10s` a duration and
 // `10.0.0.0/8` a CIDR before their pieces could be read as numbers.
-SIP_URI     : ('sip' | 'sips') ':' [a-zA-Z0-9_.~%!$&'*+=@;?/\-]+ (':' [0-9]+)? ([;?] [a-zA-Z0-9_.~%!$&'*+=@;?/:\-]*)? ;
+SIP_URI     : ('sip' | 'sips') ':' [a-zA-Z0-9_.~%!$&'*+=@;?/:[\]\-]+ ;
 CIDR        : OCTETS '/' [0-9]+ ;
 IPV4        : OCTETS ;
 IPV6        : '[' [0-9a-fA-F:.]+ ']' ;

@@ -18,6 +18,25 @@ std::optional<PickAlgorithm> parse_pick(std::string_view name) {
 
 bool is_sip_uri(std::string_view uri) { return uri.starts_with("sip:") || uri.starts_with("sips:"); }
 
+// The host part of sip:[user@]host[:port][;params]; IPv6 keeps its brackets.
+std::string_view uri_host(std::string_view uri) {
+  uri.remove_prefix(uri.find(':') + 1);
+  if (size_t at = uri.find('@'); at != std::string_view::npos) uri.remove_prefix(at + 1);
+  if (uri.starts_with("[")) return uri.substr(0, uri.find(']') + 1);
+  return uri.substr(0, uri.find_first_of(":;?"));
+}
+
+// Destinations are dialled by address: the runtime does no DNS look-ups (yet), so a
+// host name here would only fail at start-up.
+void check_destination_host(SemaContext& ctx, std::string_view uri, SourceRange range) {
+  std::string_view host = uri_host(uri);
+  std::string_view bare = host.starts_with("[") && host.size() > 2 ? host.substr(1, host.size() - 2) : host;
+  if (parse_ip(bare)) return;
+  auto& d = ctx.diags.report(DiagKind::InvalidLiteral, range,
+                             "destination host `" + std::string(host) + "` is not an IP address");
+  d.hint = "write the destination's address; host names are not resolved at run time";
+}
+
 // `sip:private_ip` names a constant for its host part, as in the article's
 // ds_ping_from "sip:PRIVATE_IP4_ADDR". Substitute it when it does.
 std::string substitute_host_constant(SemaContext& ctx, const std::string& uri) {
@@ -120,9 +139,11 @@ void build_dispatcher(SemaContext& ctx, const ast::DispatcherDecl& decl) {
     }
   }
   for (const auto& dest_decl : decl.destinations) {
-    DestinationModel dest{dest_decl.uri.text, {}, 0, 1};
+    DestinationModel dest{substitute_host_constant(ctx, dest_decl.uri.text), {}, 0, 1};
     if (!is_sip_uri(dest.uri)) {
       ctx.diags.report(DiagKind::InvalidLiteral, dest_decl.uri.range, "destination must be a sip: or sips: URI");
+    } else {
+      check_destination_host(ctx, dest.uri, dest_decl.uri.range);
     }
     for (const auto& attr : dest_decl.attributes) apply_attribute(ctx, dest, attr);
     set.destinations.push_back(std::move(dest));

@@ -10,24 +10,49 @@
 namespace sbcc {
 namespace {
 
+// ANTLR indexes tokens by code point; diagnostics need byte offsets. The map is empty
+// (identity) for the usual all-ASCII policy.
+class OffsetMap {
+ public:
+  explicit OffsetMap(std::string_view text) {
+    bool ascii = true;
+    for (unsigned char c : text) ascii = ascii && c < 0x80;
+    if (ascii) return;
+    for (uint32_t i = 0; i < text.size(); ++i) {
+      if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) byte_of_.push_back(i);  // not a continuation byte
+    }
+    byte_of_.push_back(static_cast<uint32_t>(text.size()));
+  }
+
+  uint32_t byte(size_t code_point) const {
+    if (byte_of_.empty()) return static_cast<uint32_t>(code_point);
+    return byte_of_[std::min(code_point, byte_of_.size() - 1)];
+  }
+
+ private:
+  std::vector<uint32_t> byte_of_;
+};
+
 // Turns ANTLR's syntax errors into diagnostics that point at the offending token.
 class DiagnosticErrorListener : public antlr4::BaseErrorListener {
  public:
-  DiagnosticErrorListener(FileId file, DiagnosticEngine& diags) : file_(file), diags_(diags) {}
+  DiagnosticErrorListener(FileId file, const OffsetMap& offsets, DiagnosticEngine& diags)
+      : file_(file), offsets_(offsets), diags_(diags) {}
 
   void syntaxError(antlr4::Recognizer*, antlr4::Token* token, size_t, size_t, const std::string& msg,
                    std::exception_ptr) override {
     SourceRange range{file_, 0, 0};
     if (token && token->getStartIndex() != kNoTokenIndex) {
-      range.begin = static_cast<uint32_t>(token->getStartIndex());
-      range.end = token->getType() == antlr4::Token::EOF ? range.begin : static_cast<uint32_t>(token->getStopIndex() + 1);
+      range.begin = offsets_.byte(token->getStartIndex());
+      range.end = token->getType() == antlr4::Token::EOF ? range.begin : offsets_.byte(token->getStopIndex() + 1);
     }
     diags_.report(DiagKind::SyntaxError, range, backtick_quotes(msg));
   }
 
   // The lexer reports where it stands, without a token.
-  void report_at(uint32_t offset, const std::string& msg) {
-    diags_.report(DiagKind::SyntaxError, SourceRange{file_, offset, offset + 1}, backtick_quotes(msg));
+  void report_at(size_t code_point, const std::string& msg) {
+    uint32_t begin = offsets_.byte(code_point);
+    diags_.report(DiagKind::SyntaxError, SourceRange{file_, begin, offsets_.byte(code_point + 1)}, backtick_quotes(msg));
   }
 
  private:
@@ -41,6 +66,7 @@ class DiagnosticErrorListener : public antlr4::BaseErrorListener {
 
   static constexpr size_t kNoTokenIndex = static_cast<size_t>(-1);
   FileId file_;
+  const OffsetMap& offsets_;
   DiagnosticEngine& diags_;
 };
 
@@ -49,7 +75,7 @@ void report_stray_characters(antlr4::CommonTokenStream& tokens, DiagnosticErrorL
   tokens.fill();
   for (antlr4::Token* token : tokens.getTokens()) {
     if (token->getType() == SbcLexer::ERROR_CHAR) {
-      listener.report_at(static_cast<uint32_t>(token->getStartIndex()),
+      listener.report_at(token->getStartIndex(),
                          "unexpected character '" + token->getText() + "'");
     }
   }
@@ -57,7 +83,7 @@ void report_stray_characters(antlr4::CommonTokenStream& tokens, DiagnosticErrorL
 
 class AstBuilder {
  public:
-  explicit AstBuilder(FileId file) : file_(file) {}
+  AstBuilder(FileId file, const OffsetMap& offsets) : file_(file), offsets_(offsets) {}
 
   ast::Policy build(SbcParser::PolicyContext* ctx) {
     ast::Policy policy;
@@ -69,11 +95,10 @@ class AstBuilder {
  private:
   SourceRange range(antlr4::ParserRuleContext* ctx) const {
     auto* stop = ctx->getStop() ? ctx->getStop() : ctx->getStart();
-    return {file_, static_cast<uint32_t>(ctx->getStart()->getStartIndex()),
-            static_cast<uint32_t>(stop->getStopIndex() + 1)};
+    return {file_, offsets_.byte(ctx->getStart()->getStartIndex()), offsets_.byte(stop->getStopIndex() + 1)};
   }
   SourceRange range(antlr4::Token* token) const {
-    return {file_, static_cast<uint32_t>(token->getStartIndex()), static_cast<uint32_t>(token->getStopIndex() + 1)};
+    return {file_, offsets_.byte(token->getStartIndex()), offsets_.byte(token->getStopIndex() + 1)};
   }
   SourceRange range(antlr4::tree::TerminalNode* node) const { return range(node->getSymbol()); }
 
@@ -330,6 +355,7 @@ class AstBuilder {
   }
 
   FileId file_;
+  const OffsetMap& offsets_;
 };
 
 }  // namespace
@@ -338,7 +364,8 @@ std::optional<ast::Policy> parse_policy(const SourceManager& sources, FileId fil
   std::string_view text = sources.text(file);
   antlr4::ANTLRInputStream input(text.data(), text.size());
   SbcLexer lexer(&input);
-  DiagnosticErrorListener listener(file, diags);
+  OffsetMap offsets(text);
+  DiagnosticErrorListener listener(file, offsets, diags);
   lexer.removeErrorListeners();
   lexer.addErrorListener(&listener);
   antlr4::CommonTokenStream tokens(&lexer);
@@ -350,7 +377,7 @@ std::optional<ast::Policy> parse_policy(const SourceManager& sources, FileId fil
   report_stray_characters(tokens, listener);
   SbcParser::PolicyContext* tree = parser.policy();
   if (diags.error_count() > errors_before) return std::nullopt;
-  return AstBuilder(file).build(tree);
+  return AstBuilder(file, offsets).build(tree);
 }
 
 }  // namespace sbcc
