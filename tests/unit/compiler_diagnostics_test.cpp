@@ -154,7 +154,12 @@ TEST(DiagnosticEngineTest, ExactDuplicatesAreRemoved) {
   diags.report(DiagKind::TypeMismatch, at(0, 5, 10), "expected face, found address");
   auto out = diags.finished();
   ASSERT_EQ(out.size(), 4u);
-  EXPECT_EQ(out[0].hint, "first");  // the earliest report of a duplicate is kept
+  // Same range: ordered by kind, then message; the earliest report of a duplicate is kept.
+  EXPECT_EQ(out[0].kind, DiagKind::UnknownName);
+  EXPECT_EQ(out[1].message, "another message");
+  EXPECT_EQ(out[2].message, "expected face, found address");
+  EXPECT_EQ(out[2].hint, "first");
+  EXPECT_EQ(out[3].range.end, 10u);
   EXPECT_EQ(diags.error_count(), 4u);
 }
 
@@ -325,7 +330,7 @@ TEST_F(RenderTest, SarifHasVersionRulesResultsAndRegions) {
   }
   for (std::string_view field : {
            R"("ruleId":"E0004","ruleIndex":3,"level":"error")",
-           R"("message":{"text":"expected address, found string (hint: write an IP address)"})",
+           R"j("message":{"text":"expected address, found string (hint: write an IP address)"})j",
            R"("artifactLocation":{"uri":"p.sbc"},"region":{"startLine":2,"startColumn":10,"endLine":2,"endColumn":16})",
            R"("relatedLocations":[)",
            R"("message":{"text":"first defined here"})",

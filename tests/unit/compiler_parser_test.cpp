@@ -425,7 +425,7 @@ TEST(ParserTest, MemberAndInRecordNameRanges) {
   EXPECT_EQ(p->text_of(in.name_range), "inside");
   LineColumn lc = p->start_of(in.name_range);
   EXPECT_EQ(lc.line, 2u);
-  EXPECT_EQ(lc.column, 38u);
+  EXPECT_EQ(lc.column, 37u);
 }
 
 struct SyntaxErrorCase {

@@ -169,7 +169,9 @@ TEST_F(GoodPolicyTest, ListenersWithDefaultsAndAdvertise) {
     EXPECT_EQ(l.address.text, expected[i].address);
     EXPECT_EQ(l.port, expected[i].port);
     EXPECT_EQ(l.advertise.has_value(), !expected[i].advertise.empty());
-    if (l.advertise) EXPECT_EQ(l.advertise->text, expected[i].advertise);
+    if (l.advertise) {
+      EXPECT_EQ(l.advertise->text, expected[i].advertise);
+    }
     EXPECT_EQ(l.advertise_port, expected[i].advertise_port);
   }
 }
