@@ -40,7 +40,7 @@ handlerDecl : 'on' 'request' IDENT block ;
 
 block       : '{' statement* '}' ;
 statement   : 'if' expr block ('else' (ifElse=statement | elseBlock=block))?   # ifStmt
-            | 'media' 'relay' 'from' expr 'to' expr ('as' IDENT)?               # mediaStmt
+            | 'media' 'relay' 'from' expr 'to' expr ('as' ident)?               # mediaStmt
             | 'forward' 'to' target ('via' face=IDENT transport=IDENT?)?        # forwardStmt
             | 'reply' INT STRING?                                               # replyStmt
             | 'log' level=IDENT? STRING                                         # logStmt
@@ -50,12 +50,14 @@ target      : 'ruri'                                                            
             | IDENT                                                             # namedTarget
             ;
 
+// Alternatives bind tighter the earlier they come: `not ruri is myself` is
+// `not (ruri is myself)`, and `a or b and c` is `a or (b and c)`.
 expr        : '(' expr ')'                                   # parenExpr
             | expr '.' ident                                 # memberExpr
-            | 'not' expr                                     # notExpr
             | expr 'is' 'myself'                             # isMyselfExpr
             | expr 'in' IDENT                                # inExpr
             | expr op=('==' | '!=') expr                     # compareExpr
+            | 'not' expr                                     # notExpr
             | expr 'and' expr                                # andExpr
             | expr 'or' expr                                 # orExpr
             | <assoc=right> expr '?' expr ':' expr           # condExpr
@@ -80,6 +82,9 @@ IPV6        : '[' [0-9a-fA-F:.]+ ']' ;
 DURATION    : [0-9]+ ('ms' | 's' | 'm' | 'h') ;
 INT         : [0-9]+ ;
 STRING      : '"' (~["\\\r\n] | '\\' .)* '"' ;
+// A string the line ends inside; only matched when STRING cannot be, so the parser
+// can say "unterminated string" instead of a puzzle about a stray quote.
+UNTERMINATED_STRING : '"' (~["\\\r\n] | '\\' .)* ;
 IDENT       : [a-zA-Z_] [a-zA-Z0-9_]* ;
 LINE_COMMENT: '//' ~[\r\n]* -> channel(HIDDEN) ;
 HASH_COMMENT: '#' ~[\r\n]* -> channel(HIDDEN) ;

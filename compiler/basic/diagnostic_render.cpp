@@ -59,7 +59,7 @@ void render_text(std::ostream& out, const SourceManager& sources, const Diagnost
   render_location(out, sources, d.range);
   out << color_of(d.severity, color) << severity_name(d.severity) << reset << ": " << bold << d.message << reset
       << " [" << info(d.kind).code << "]\n";
-  render_snippet(out, sources, d.range);
+  if (!d.range.whole_file()) render_snippet(out, sources, d.range);
   for (const auto& label : d.labels) {
     render_location(out, sources, label.range);
     out << color_of(Severity::Note, color) << "note" << reset << ": " << label.message << "\n";

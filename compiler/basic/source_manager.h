@@ -23,7 +23,8 @@ struct SourceRange {
   uint32_t begin = 0;
   uint32_t end = 0;
 
-  bool valid() const { return end >= begin && (end != 0 || begin != 0 || file != 0); }
+  // The empty range at offset 0 stands for the file as a whole (no caret to draw).
+  bool whole_file() const { return begin == 0 && end == 0; }
 };
 
 struct LineColumn {

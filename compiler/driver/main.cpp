@@ -38,8 +38,12 @@ bool apply_warning_flags(sbcc::DiagnosticEngine& diags, const DiagnosticOptions&
   for (const auto& flag : opts.warning_flags) {
     if (flag == "error") {
       diags.set_warnings_as_errors(true);
-    } else if (flag.starts_with("no-") && sbcc::find_diag_kind(flag.substr(3))) {
-      diags.disable(sbcc::find_diag_kind(flag.substr(3))->kind);
+    } else if (const sbcc::DiagKindInfo* kind = flag.starts_with("no-") ? sbcc::find_diag_kind(flag.substr(3)) : nullptr) {
+      if (kind->default_severity == sbcc::Severity::Error) {
+        std::cerr << "sbcc: error: `-W" << flag << "`: " << kind->flag << " is an error and cannot be silenced\n";
+        return false;
+      }
+      diags.disable(kind->kind);
     } else {
       std::cerr << "sbcc: error: unknown warning flag `-W" << flag << "`\n";
       return false;

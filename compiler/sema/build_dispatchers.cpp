@@ -1,5 +1,7 @@
 // Pass 5: dispatcher sets: the outbound face and transport, destinations with their
 // attributes, the selection algorithm and OPTIONS probing.
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 
 #include "sema/sema_context.h"
@@ -18,6 +20,11 @@ std::optional<PickAlgorithm> parse_pick(std::string_view name) {
 
 bool is_sip_uri(std::string_view uri) { return uri.starts_with("sip:") || uri.starts_with("sips:"); }
 
+bool is_identifier(std::string_view word) {
+  if (word.empty() || !(std::isalpha(static_cast<unsigned char>(word[0])) || word[0] == '_')) return false;
+  return std::all_of(word.begin(), word.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+}
+
 // The host part of sip:[user@]host[:port][;params]; IPv6 keeps its brackets.
 std::string_view uri_host(std::string_view uri) {
   uri.remove_prefix(uri.find(':') + 1);
@@ -32,25 +39,36 @@ void check_destination_host(SemaContext& ctx, std::string_view uri, SourceRange 
   std::string_view host = uri_host(uri);
   std::string_view bare = host.starts_with("[") && host.size() > 2 ? host.substr(1, host.size() - 2) : host;
   if (parse_ip(bare)) return;
+  if (is_identifier(host) && host != "localhost") return;  // an unresolved constant, reported already
   auto& d = ctx.diags.report(DiagKind::InvalidLiteral, range,
                              "destination host `" + std::string(host) + "` is not an IP address");
   d.hint = "write the destination's address; host names are not resolved at run time";
 }
 
 // `sip:private_ip` names a constant for its host part, as in the article's
-// ds_ping_from "sip:PRIVATE_IP4_ADDR". Substitute it when it does.
-std::string substitute_host_constant(SemaContext& ctx, const std::string& uri) {
-  size_t colon = uri.find(':');
-  size_t end = uri.find_first_of(":;?", colon + 1);
-  std::string host = uri.substr(colon + 1, end == std::string::npos ? std::string::npos : end - colon - 1);
-  if (host.find('@') != std::string::npos || host.find('.') != std::string::npos) return uri;
-  const SymbolEntry* entry = ctx.lookup(host);
-  if (!entry || entry->symbol.kind != SymbolKind::Let) return uri;
+// ds_ping_from "sip:PRIVATE_IP4_ADDR": a bare word (no dot) in host position must be an
+// address constant, and is replaced by its value. Host names need a dot.
+std::string substitute_host_constant(SemaContext& ctx, const std::string& uri, SourceRange range) {
+  size_t host_begin = uri.find(':') + 1;
+  if (size_t at = uri.find('@', host_begin); at != std::string::npos) host_begin = at + 1;
+  size_t host_end = uri.find_first_of(":;?", host_begin);
+  std::string host = uri.substr(host_begin, host_end == std::string::npos ? std::string::npos : host_end - host_begin);
+  if (!is_identifier(host) || host == "localhost") return uri;
+  const SymbolEntry* entry = ctx.resolve(host, SymbolKind::Let, range);
+  if (!entry) return uri;
   const ConstValue& value = ctx.model.constants[entry->symbol.index];
-  if (value.type != Type::Address) return uri;
+  if (value.type != Type::Address) {
+    if (value.type != Type::Error) {
+      auto& d = ctx.diags.report(DiagKind::TypeMismatch, range,
+                                 "constant `" + host + "` in this URI is a " + std::string(type_name(value.type)) +
+                                     ", not an address");
+      d.hint = "the host of a URI must be an address";
+    }
+    return uri;
+  }
   const auto& addr = std::get<IpAddress>(value.value);
   std::string text = addr.family == 6 ? "[" + addr.text + "]" : addr.text;
-  return uri.substr(0, colon + 1) + text + (end == std::string::npos ? "" : uri.substr(end));
+  return uri.substr(0, host_begin) + text + (host_end == std::string::npos ? "" : uri.substr(host_end));
 }
 
 void apply_attribute(SemaContext& ctx, DestinationModel& dest, const ast::Attribute& attr) {
@@ -88,9 +106,9 @@ ProbeModel build_probe(SemaContext& ctx, const ast::ProbeDecl& decl) {
   probe.interval_ms = static_cast<uint32_t>(decl.interval_ms);
   if (decl.interval_ms < 1000 || decl.interval_ms > 3'600'000) {
     auto& d = ctx.diags.report(DiagKind::InvalidLiteral, decl.interval_range, "probe interval must be 1s..1h");
-    d.hint = "the article probes every 30s";
+    d.hint = "probe every few seconds, e.g. `every 30s`";
   }
-  probe.from_uri = substitute_host_constant(ctx, decl.from.text);
+  probe.from_uri = substitute_host_constant(ctx, decl.from.text, decl.from.range);
   if (!decl.accept.empty()) probe.accept_codes.clear();
   for (const auto& [code, range] : decl.accept) {
     if (code < 100 || code > 699) {
@@ -100,7 +118,13 @@ ProbeModel build_probe(SemaContext& ctx, const ast::ProbeDecl& decl) {
     }
     probe.accept_codes.push_back(static_cast<uint16_t>(code));
   }
-  if (decl.threshold) probe.threshold = *decl.threshold;
+  if (decl.threshold && (*decl.threshold == 0 || *decl.threshold > 1000)) {
+    auto& d = ctx.diags.report(DiagKind::InvalidLiteral, decl.threshold_range,
+                               "probe threshold " + std::to_string(*decl.threshold) + " is out of range");
+    d.hint = "the number of failed probes that mark a destination down, 1..1000";
+  } else if (decl.threshold) {
+    probe.threshold = static_cast<uint32_t>(*decl.threshold);
+  }
   if (decl.mode) {
     if (decl.mode->text == "always") {
       probe.always = true;
@@ -115,10 +139,7 @@ ProbeModel build_probe(SemaContext& ctx, const ast::ProbeDecl& decl) {
 void build_dispatcher(SemaContext& ctx, const ast::DispatcherDecl& decl) {
   DispatcherModel set;
   set.name = decl.name.text;
-  const SymbolEntry* face = ctx.lookup(decl.face.text);
-  if (!face || face->symbol.kind != SymbolKind::Face) {
-    ctx.report_unknown("interface", decl.face.text, decl.face.range, SymbolKind::Face);
-  } else {
+  if (const SymbolEntry* face = ctx.resolve(decl.face.text, SymbolKind::Face, decl.face.range)) {
     set.face = face->symbol.index;
   }
   if (auto t = parse_transport(decl.transport.text)) {
@@ -139,7 +160,7 @@ void build_dispatcher(SemaContext& ctx, const ast::DispatcherDecl& decl) {
     }
   }
   for (const auto& dest_decl : decl.destinations) {
-    DestinationModel dest{substitute_host_constant(ctx, dest_decl.uri.text), {}, 0, 1};
+    DestinationModel dest{substitute_host_constant(ctx, dest_decl.uri.text, dest_decl.uri.range), {}, 0, 1};
     if (!is_sip_uri(dest.uri)) {
       ctx.diags.report(DiagKind::InvalidLiteral, dest_decl.uri.range, "destination must be a sip: or sips: URI");
     } else {

@@ -9,6 +9,7 @@ void add_member(SemaContext& ctx, NetworkModel& network, const ast::Expr& member
   // A member may name an earlier network (`networks inside = rfc1918, 100.64.0.0/10`).
   if (member.kind == ast::ExprKind::Name) {
     const SymbolEntry* entry = ctx.lookup(member.text);
+    if (entry && entry->poisoned) return;
     if (entry && entry->symbol.kind == SymbolKind::Network) {
       if (entry->symbol.index < ctx.model.networks.size()) {
         const auto& other = ctx.model.networks[entry->symbol.index].cidrs;

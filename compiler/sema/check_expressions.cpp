@@ -87,11 +87,8 @@ class ExprChecker {
   }
 
   Type name(ast::Expr& e) {
-    const SymbolEntry* entry = ctx_.lookup(e.text);
-    if (!entry) {
-      ctx_.report_unknown("name", e.text, e.range);
-      return Type::Error;
-    }
+    const SymbolEntry* entry = ctx_.resolve_any(e.text, e.range);
+    if (!entry) return Type::Error;
     e.symbol = entry->symbol;
     switch (entry->symbol.kind) {
       case SymbolKind::Let: return ctx_.model.constants[entry->symbol.index].type;
@@ -108,6 +105,12 @@ class ExprChecker {
     ast::Expr& base = *e.operands[0];
     Type base_type = check(base);
     if (base_type == Type::Error) return Type::Error;
+    if (base.symbol.kind != SymbolKind::Builtin) {
+      auto& d = ctx_.diags.report(DiagKind::TypeMismatch, e.range,
+                                  "fields can only be read from `ruri`, `from`, `to` or `source` by name");
+      d.hint = "take the field in each branch instead, e.g. `cond ? from.user : to.user`";
+      return Type::Error;
+    }
     std::vector<std::string> names;
     for (const auto& m : members) {
       if (m.base != base_type) continue;
@@ -143,14 +146,9 @@ class ExprChecker {
   Type in_network(ast::Expr& e) {
     ast::Expr& operand = *e.operands[0];
     Type t = check(operand);
-    const SymbolEntry* net = ctx_.lookup(e.text);
-    bool ok = t != Type::Error;
-    if (!net || net->symbol.kind != SymbolKind::Network) {
-      ctx_.report_unknown("network", e.text, e.name_range, SymbolKind::Network);
-      ok = false;
-    } else {
-      e.symbol = net->symbol;
-    }
+    const SymbolEntry* net = ctx_.resolve(e.text, SymbolKind::Network, e.name_range);
+    bool ok = t != Type::Error && net;
+    if (net) e.symbol = net->symbol;
     if (t != Type::Error && t != Type::Endpoint && t != Type::Address) {
       mismatch(operand, "an address such as `source`", t);
       ok = false;
@@ -180,6 +178,12 @@ class ExprChecker {
     Type a = check(*e.operands[1]);
     Type b = check(*e.operands[2]);
     if (!ok || a == Type::Error || b == Type::Error) return Type::Error;
+    if (a == Type::RequestUri || a == Type::Party || a == Type::Endpoint) {
+      auto& d = ctx_.diags.report(DiagKind::TypeMismatch, e.range,
+                                  "a conditional cannot choose between request values");
+      d.hint = "test or compare inside each branch, e.g. `cond ? from.user : to.user`";
+      return Type::Error;
+    }
     if (a != b) {
       auto& d = ctx_.diags.report(DiagKind::TypeMismatch, e.operands[2]->range,
                                   "both branches must have the same type: " + std::string(type_name(a)) + " and " +

@@ -22,6 +22,13 @@ bool face_has_transport(const SemaContext& ctx, uint32_t face, Transport transpo
   return false;
 }
 
+// The transport a URI literal asks for: `;transport=` or sips:, else UDP.
+Transport uri_literal_transport(std::string_view uri) {
+  if (uri.starts_with("sips:") || uri.find(";transport=tls") != std::string_view::npos) return Transport::Tls;
+  if (uri.find(";transport=tcp") != std::string_view::npos) return Transport::Tcp;
+  return Transport::Udp;
+}
+
 class HandlerChecker {
  public:
   explicit HandlerChecker(SemaContext& ctx) : ctx_(ctx) {}
@@ -98,10 +105,8 @@ class HandlerChecker {
     std::optional<uint32_t> face;
     std::optional<Transport> transport;
     if (stmt.target.kind == ast::TargetKind::Named) {
-      const SymbolEntry* entry = ctx_.lookup(stmt.target.text);
-      if (!entry || entry->symbol.kind != SymbolKind::Dispatcher) {
-        ctx_.report_unknown("dispatcher set", stmt.target.text, stmt.target.range, SymbolKind::Dispatcher);
-      } else if (entry->symbol.index < ctx_.model.dispatchers.size()) {
+      const SymbolEntry* entry = ctx_.resolve(stmt.target.text, SymbolKind::Dispatcher, stmt.target.range);
+      if (entry && entry->symbol.index < ctx_.model.dispatchers.size()) {
         const auto& set = ctx_.model.dispatchers[entry->symbol.index];
         face = set.face;
         transport = set.transport;
@@ -110,11 +115,8 @@ class HandlerChecker {
       ctx_.diags.report(DiagKind::InvalidLiteral, stmt.target.range, "forward target must be a sip: or sips: URI");
     }
     if (stmt.via_face) {
-      const SymbolEntry* entry = ctx_.lookup(stmt.via_face->text);
-      if (!entry || entry->symbol.kind != SymbolKind::Face) {
-        ctx_.report_unknown("interface", stmt.via_face->text, stmt.via_face->range, SymbolKind::Face);
-        return;
-      }
+      const SymbolEntry* entry = ctx_.resolve(stmt.via_face->text, SymbolKind::Face, stmt.via_face->range);
+      if (!entry) return;
       face = entry->symbol.index;
     }
     if (stmt.via_transport) {
@@ -126,7 +128,9 @@ class HandlerChecker {
         return;
       }
     }
-    if (face && stmt.via_face) check_face_can_send(*face, transport.value_or(Transport::Udp), stmt);
+    // For `forward to ruri` the transport comes from the Request-URI at run time.
+    if (!transport && stmt.target.kind == ast::TargetKind::Uri) transport = uri_literal_transport(stmt.target.text);
+    if (face && stmt.via_face && transport) check_face_can_send(*face, *transport, stmt);
   }
 
   void check_face_can_send(uint32_t face, Transport transport, const ast::Stmt& stmt) {
@@ -164,7 +168,9 @@ void check_dispatcher_faces(SemaContext& ctx) {
   for (uint32_t i = 0; i < ctx.model.dispatchers.size(); ++i) {
     const auto& set = ctx.model.dispatchers[i];
     const auto& decl = ctx.policy.dispatchers[i];
-    if (!ctx.lookup(decl.face.text) || !parse_transport(decl.transport.text)) continue;  // already reported
+    const SymbolEntry* entry = ctx.lookup(decl.face.text);
+    bool resolved = entry && !entry->poisoned && entry->symbol.kind == SymbolKind::Face;
+    if (!resolved || !parse_transport(decl.transport.text)) continue;  // already reported
     if (face_has_transport(ctx, set.face, set.transport)) continue;
     const auto& face = ctx.model.faces[set.face].name;
     auto& d = ctx.diags.report(DiagKind::NoListenerForTransport, decl.transport.range,

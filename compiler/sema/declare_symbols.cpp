@@ -1,5 +1,8 @@
 // Pass 1: enter every named declaration (constants, faces, networks, dispatcher sets)
 // and the built-in request fields into one namespace; report duplicates.
+#include <algorithm>
+#include <tuple>
+
 #include "sema/sema_context.h"
 
 namespace sbcc {
@@ -16,8 +19,9 @@ constexpr Builtin builtins[] = {
 };
 
 void declare(SemaContext& ctx, const ast::Ident& name, Symbol symbol) {
-  auto [it, inserted] = ctx.symbols.emplace(name.text, SymbolEntry{symbol, name.range});
+  auto [it, inserted] = ctx.symbols.emplace(name.text, SymbolEntry{symbol, name.range, false});
   if (inserted) return;
+  it->second.poisoned = true;
   auto& d = ctx.diags.report(DiagKind::DuplicateDefinition, name.range, "`" + name.text + "` is already defined");
   if (it->second.symbol.kind == SymbolKind::Builtin) {
     d.notes.push_back("`" + name.text + "` is a built-in request field");
@@ -31,19 +35,65 @@ void declare(SemaContext& ctx, const ast::Ident& name, Symbol symbol) {
 
 void declare_symbols(SemaContext& ctx) {
   for (const auto& b : builtins) {
-    ctx.symbols.emplace(std::string(b.name), SymbolEntry{{SymbolKind::Builtin, 0, b.field}, {}});
+    ctx.symbols.emplace(std::string(b.name), SymbolEntry{{SymbolKind::Builtin, 0, b.field}, {}, false});
   }
+  // Declared in source order, so a duplicate is always reported at the later one.
+  std::vector<std::pair<const ast::Ident*, Symbol>> declarations;
   auto& p = ctx.policy;
-  for (uint32_t i = 0; i < p.lets.size(); ++i) declare(ctx, p.lets[i].name, {SymbolKind::Let, i, Field::None});
+  for (uint32_t i = 0; i < p.lets.size(); ++i) declarations.push_back({&p.lets[i].name, {SymbolKind::Let, i}});
   for (uint32_t i = 0; i < p.interfaces.size(); ++i) {
-    declare(ctx, p.interfaces[i].name, {SymbolKind::Face, i, Field::None});
+    declarations.push_back({&p.interfaces[i].name, {SymbolKind::Face, i}});
   }
   for (uint32_t i = 0; i < p.networks.size(); ++i) {
-    declare(ctx, p.networks[i].name, {SymbolKind::Network, i, Field::None});
+    declarations.push_back({&p.networks[i].name, {SymbolKind::Network, i}});
   }
   for (uint32_t i = 0; i < p.dispatchers.size(); ++i) {
-    declare(ctx, p.dispatchers[i].name, {SymbolKind::Dispatcher, i, Field::None});
+    declarations.push_back({&p.dispatchers[i].name, {SymbolKind::Dispatcher, i}});
   }
+  std::sort(declarations.begin(), declarations.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.first->range.file, a.first->range.begin) < std::tie(b.first->range.file, b.first->range.begin);
+  });
+  for (const auto& [name, symbol] : declarations) declare(ctx, *name, symbol);
+}
+
+std::string_view symbol_kind_name(SymbolKind kind) {
+  switch (kind) {
+    case SymbolKind::Let: return "constant";
+    case SymbolKind::Face: return "interface";
+    case SymbolKind::Network: return "network";
+    case SymbolKind::Dispatcher: return "dispatcher set";
+    case SymbolKind::Builtin: return "built-in request field";
+    case SymbolKind::None: break;
+  }
+  return "name";
+}
+
+const SymbolEntry* SemaContext::resolve(std::string_view name, SymbolKind kind, SourceRange range) const {
+  const SymbolEntry* entry = lookup(name);
+  if (!entry) {
+    report_unknown(symbol_kind_name(kind), name, range, kind);
+    return nullptr;
+  }
+  if (entry->poisoned) return nullptr;
+  if (entry->symbol.kind != kind) {
+    auto& d = diags.report(DiagKind::TypeMismatch, range,
+                           "`" + std::string(name) + "` is a " + std::string(symbol_kind_name(entry->symbol.kind)) +
+                               ", not a " + std::string(symbol_kind_name(kind)));
+    if (entry->declared_at.end != 0) d.labels.push_back({entry->declared_at, "declared here"});
+    std::vector<std::string> candidates;
+    for (const auto& [candidate, other] : symbols) {
+      if (other.symbol.kind == kind) candidates.push_back(candidate);
+    }
+    if (auto s = closest_spelling(name, candidates)) d.hint = "did you mean `" + *s + "`?";
+    return nullptr;
+  }
+  return entry;
+}
+
+const SymbolEntry* SemaContext::resolve_any(std::string_view name, SourceRange range) const {
+  const SymbolEntry* entry = lookup(name);
+  if (!entry) report_unknown("name", name, range);
+  return entry && !entry->poisoned ? entry : nullptr;
 }
 
 const SymbolEntry* SemaContext::lookup(std::string_view name) const {

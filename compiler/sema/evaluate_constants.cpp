@@ -58,9 +58,10 @@ struct LetEvaluator {
   ConstValue let_value(uint32_t index, SourceRange use) {
     if (state[index] == LetState::Done) return ctx.model.constants[index];
     if (state[index] == LetState::InProgress) {
-      auto& d = ctx.diags.report(DiagKind::TypeMismatch, use,
+      auto& d = ctx.diags.report(DiagKind::ConstantCycle, use,
                                  "constant `" + ctx.policy.lets[index].name.text + "` is defined in terms of itself");
-      d.hint = "give the constant a literal value";
+      d.labels.push_back({ctx.policy.lets[index].name.range, "`" + ctx.policy.lets[index].name.text + "` is declared here"});
+      d.hint = "give one constant of the cycle a literal value";
       return error_value();
     }
     state[index] = LetState::InProgress;
@@ -72,12 +73,8 @@ struct LetEvaluator {
   ConstValue evaluate(const ast::Expr& e) {
     if (e.kind == ast::ExprKind::Literal) return literal_value(ctx, e);
     if (e.kind == ast::ExprKind::Name) {
-      const SymbolEntry* entry = ctx.lookup(e.text);
-      if (!entry) {
-        ctx.report_unknown("constant", e.text, e.range, SymbolKind::Let);
-        return error_value();
-      }
-      if (entry->symbol.kind == SymbolKind::Let) return let_value(entry->symbol.index, e.range);
+      const SymbolEntry* entry = ctx.resolve(e.text, SymbolKind::Let, e.range);
+      return entry ? let_value(entry->symbol.index, e.range) : error_value();
     }
     auto& d = ctx.diags.report(DiagKind::TypeMismatch, e.range, "expected a constant value here");
     d.hint = "only literals and `let` constants can be used in declarations";

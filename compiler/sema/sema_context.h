@@ -14,7 +14,12 @@ namespace sbcc {
 struct SymbolEntry {
   Symbol symbol;
   SourceRange declared_at;
+  // Declared twice: the duplicate was reported, and uses of the name stay silent
+  // rather than cascade into errors about the wrong declaration.
+  bool poisoned = false;
 };
+
+std::string_view symbol_kind_name(SymbolKind kind);
 
 struct SemaContext {
   ast::Policy& policy;
@@ -23,6 +28,11 @@ struct SemaContext {
   PolicyModel model;
 
   const SymbolEntry* lookup(std::string_view name) const;
+  // Resolves `name` as a `kind` symbol. Reports an unknown name (with did-you-mean) or a
+  // name of another kind, unless the name is poisoned. Null when it does not resolve.
+  const SymbolEntry* resolve(std::string_view name, SymbolKind kind, SourceRange range) const;
+  // Resolves a name of any kind; reports unknown names. Null when it does not resolve.
+  const SymbolEntry* resolve_any(std::string_view name, SourceRange range) const;
   // Reports an unknown name with a did-you-mean hint drawn from the symbol table.
   // `only` restricts suggestions to one kind of symbol (SymbolKind::None: any).
   void report_unknown(std::string_view what, std::string_view name, SourceRange range,

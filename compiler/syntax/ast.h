@@ -39,7 +39,7 @@ using ExprPtr = std::unique_ptr<Expr>;
 
 struct HostPort {
   ExprPtr host;
-  std::optional<uint32_t> port;
+  std::optional<uint64_t> port;  // as written; range checks are sema's
   SourceRange port_range;
   SourceRange range;
 };
@@ -55,8 +55,8 @@ struct SipListenerDecl {
 struct RtpRangeDecl {
   ExprPtr address;
   ExprPtr advertise;
-  uint32_t port_min = 0;
-  uint32_t port_max = 0;
+  uint64_t port_min = 0;
+  uint64_t port_max = 0;
   SourceRange ports_range;
   SourceRange range;
 };
@@ -108,8 +108,8 @@ struct ProbeDecl {
   uint64_t interval_ms = 0;
   SourceRange interval_range;
   UriLiteral from;
-  std::vector<std::pair<uint32_t, SourceRange>> accept;
-  std::optional<uint32_t> threshold;
+  std::vector<std::pair<uint64_t, SourceRange>> accept;
+  std::optional<uint64_t> threshold;
   SourceRange threshold_range;
   std::optional<Ident> mode;
   SourceRange range;
@@ -154,7 +154,7 @@ struct Stmt {
   std::optional<Ident> via_face;
   std::optional<Ident> via_transport;
   // Reply
-  uint32_t reply_code = 0;
+  uint64_t reply_code = 0;
   SourceRange reply_code_range;
   std::string reply_reason;
   // Log

@@ -33,11 +33,12 @@ class OffsetMap {
   std::vector<uint32_t> byte_of_;
 };
 
-// Turns ANTLR's syntax errors into diagnostics that point at the offending token.
+// Turns ANTLR's syntax errors into diagnostics that point at the offending token, in
+// words a policy author uses rather than the grammar's token names.
 class DiagnosticErrorListener : public antlr4::BaseErrorListener {
  public:
-  DiagnosticErrorListener(FileId file, const OffsetMap& offsets, DiagnosticEngine& diags)
-      : file_(file), offsets_(offsets), diags_(diags) {}
+  DiagnosticErrorListener(FileId file, std::string_view text, const OffsetMap& offsets, DiagnosticEngine& diags)
+      : file_(file), text_(text), offsets_(offsets), diags_(diags) {}
 
   void syntaxError(antlr4::Recognizer*, antlr4::Token* token, size_t, size_t, const std::string& msg,
                    std::exception_ptr) override {
@@ -46,40 +47,56 @@ class DiagnosticErrorListener : public antlr4::BaseErrorListener {
       range.begin = offsets_.byte(token->getStartIndex());
       range.end = token->getType() == antlr4::Token::EOF ? range.begin : offsets_.byte(token->getStopIndex() + 1);
     }
-    diags_.report(DiagKind::SyntaxError, range, backtick_quotes(msg));
-  }
-
-  // The lexer reports where it stands, without a token.
-  void report_at(size_t code_point, const std::string& msg) {
-    uint32_t begin = offsets_.byte(code_point);
-    diags_.report(DiagKind::SyntaxError, SourceRange{file_, begin, offsets_.byte(code_point + 1)}, backtick_quotes(msg));
+    size_t type = token ? token->getType() : 0;
+    if (type == static_cast<size_t>(SbcLexer::ERROR_CHAR)) {
+      diags_.report(DiagKind::SyntaxError, range, "unexpected character `" + token->getText() + "`");
+    } else if (type == static_cast<size_t>(SbcLexer::UNTERMINATED_STRING)) {
+      auto& d = diags_.report(DiagKind::SyntaxError, range, "unterminated string");
+      d.hint = "close the string with `\"` on the same line";
+    } else if (type == antlr4::Token::EOF) {
+      range = end_of_last_line();
+      auto& d = diags_.report(DiagKind::SyntaxError, range, "unexpected end of file");
+      std::string expected = expectation(msg);
+      if (!expected.empty()) d.hint = "expected " + expected;
+    } else {
+      diags_.report(DiagKind::SyntaxError, range, humanize(msg));
+    }
   }
 
  private:
-  static std::string backtick_quotes(const std::string& msg) {
-    std::string out = msg;
-    for (char& c : out) {
-      if (c == '\'') c = '`';
+  // The last character before trailing whitespace: where a missing `}` belongs.
+  SourceRange end_of_last_line() const {
+    size_t end = text_.find_last_not_of(" \t\r\n");
+    uint32_t at = end == std::string_view::npos ? 0 : static_cast<uint32_t>(end);
+    return {file_, at, at + 1};
+  }
+
+  // Grammar token names as words.
+  static std::string humanize(std::string msg) {
+    static const std::pair<std::string_view, std::string_view> words[] = {
+        {"SIP_URI", "a sip: URI"}, {"IPV4", "an IPv4 address"}, {"IPV6", "an IPv6 address"},
+        {"CIDR", "a CIDR block"},  {"DURATION", "a duration"},  {"INT", "a number"},
+        {"STRING", "a string"},    {"IDENT", "a name"},         {"<EOF>", "end of file"},
+        {"'", "`"}};
+    for (const auto& [from, to] : words) {
+      for (size_t at = msg.find(from); at != std::string::npos; at = msg.find(from, at + to.size())) {
+        msg.replace(at, from.size(), to);
+      }
     }
-    return out;
+    return msg;
+  }
+
+  static std::string expectation(const std::string& msg) {
+    size_t at = msg.find("expecting ");
+    return at == std::string::npos ? std::string() : humanize(msg.substr(at + 10));
   }
 
   static constexpr size_t kNoTokenIndex = static_cast<size_t>(-1);
   FileId file_;
+  std::string_view text_;
   const OffsetMap& offsets_;
   DiagnosticEngine& diags_;
 };
-
-// Reports stray characters (the grammar's ERROR_CHAR token) as syntax errors.
-void report_stray_characters(antlr4::CommonTokenStream& tokens, DiagnosticErrorListener& listener) {
-  tokens.fill();
-  for (antlr4::Token* token : tokens.getTokens()) {
-    if (token->getType() == SbcLexer::ERROR_CHAR) {
-      listener.report_at(token->getStartIndex(),
-                         "unexpected character '" + token->getText() + "'");
-    }
-  }
-}
 
 class AstBuilder {
  public:
@@ -105,11 +122,11 @@ class AstBuilder {
   ast::Ident ident(antlr4::Token* token) const { return {token->getText(), range(token)}; }
   ast::Ident ident(antlr4::tree::TerminalNode* node) const { return ident(node->getSymbol()); }
 
-  static uint32_t to_u32(const std::string& digits) {
+  // Numbers too large for 64 bits saturate; sema reports them as out of range.
+  static uint64_t to_u64(const std::string& digits) {
     uint64_t value = 0;
     auto result = std::from_chars(digits.data(), digits.data() + digits.size(), value);
-    if (result.ec != std::errc() || value > UINT32_MAX) return UINT32_MAX;
-    return static_cast<uint32_t>(value);
+    return result.ec == std::errc() ? value : UINT64_MAX;
   }
 
   static std::string unquote(const std::string& quoted) {
@@ -150,7 +167,7 @@ class AstBuilder {
   ast::HostPort host_port(SbcParser::HostPortContext* c) {
     ast::HostPort hp{expr(c->expr()), std::nullopt, {}, range(c)};
     if (c->INT()) {
-      hp.port = to_u32(c->INT()->getText());
+      hp.port = to_u64(c->INT()->getText());
       hp.port_range = range(c->INT());
     }
     return hp;
@@ -166,8 +183,8 @@ class AstBuilder {
         if (sip->name) listener.name = ast::Ident{unquote(sip->name->getText()), range(sip->name)};
         face.listeners.push_back(std::move(listener));
       } else if (auto* rtp = dynamic_cast<SbcParser::RtpRangeContext*>(member)) {
-        ast::RtpRangeDecl decl{expr(rtp->addr), rtp->adv ? expr(rtp->adv) : nullptr, to_u32(rtp->lo->getText()),
-                               to_u32(rtp->hi->getText()), {}, range(rtp)};
+        ast::RtpRangeDecl decl{expr(rtp->addr), rtp->adv ? expr(rtp->adv) : nullptr, to_u64(rtp->lo->getText()),
+                               to_u64(rtp->hi->getText()), {}, range(rtp)};
         decl.ports_range = {file_, range(rtp->lo).begin, range(rtp->hi).end};
         face.rtp.push_back(std::move(decl));
       }
@@ -202,9 +219,9 @@ class AstBuilder {
     probe.interval_ms = duration_ms(p->DURATION()->getText());
     probe.interval_range = range(p->DURATION());
     probe.from = uri(p->uri());
-    for (auto* code : p->codes) probe.accept.push_back({to_u32(code->getText()), range(code)});
+    for (auto* code : p->codes) probe.accept.push_back({to_u64(code->getText()), range(code)});
     if (p->threshold) {
-      probe.threshold = to_u32(p->threshold->getText());
+      probe.threshold = to_u64(p->threshold->getText());
       probe.threshold_range = range(p->threshold);
     }
     if (p->probeMode) probe.mode = ident(p->probeMode);
@@ -214,12 +231,10 @@ class AstBuilder {
 
   static uint64_t duration_ms(const std::string& text) {
     size_t digits = text.find_first_not_of("0123456789");
-    uint64_t value = to_u32(text.substr(0, digits));
+    uint64_t value = to_u64(text.substr(0, digits));
     std::string unit = text.substr(digits);
-    if (unit == "ms") return value;
-    if (unit == "s") return value * 1000;
-    if (unit == "m") return value * 60'000;
-    return value * 3'600'000;  // h
+    uint64_t scale = unit == "ms" ? 1 : unit == "s" ? 1000 : unit == "m" ? 60'000 : 3'600'000;
+    return value > UINT64_MAX / scale ? UINT64_MAX : value * scale;
   }
 
   ast::UriLiteral uri(SbcParser::UriContext* c) { return {c->getText(), range(c)}; }
@@ -250,7 +265,7 @@ class AstBuilder {
       auto stmt = make_stmt(ast::StmtKind::MediaRelay, s);
       stmt->media_from = expr(s->expr(0));
       stmt->media_to = expr(s->expr(1));
-      if (s->IDENT()) stmt->media_profile = ident(s->IDENT());
+      if (s->ident()) stmt->media_profile = ast::Ident{s->ident()->getText(), range(s->ident())};
       return stmt;
     }
     if (auto* s = dynamic_cast<SbcParser::ForwardStmtContext*>(c)) {
@@ -262,7 +277,7 @@ class AstBuilder {
     }
     if (auto* s = dynamic_cast<SbcParser::ReplyStmtContext*>(c)) {
       auto stmt = make_stmt(ast::StmtKind::Reply, s);
-      stmt->reply_code = to_u32(s->INT()->getText());
+      stmt->reply_code = to_u64(s->INT()->getText());
       stmt->reply_code_range = range(s->INT());
       if (s->STRING()) stmt->reply_reason = unquote(s->STRING()->getText());
       return stmt;
@@ -365,7 +380,7 @@ std::optional<ast::Policy> parse_policy(const SourceManager& sources, FileId fil
   antlr4::ANTLRInputStream input(text.data(), text.size());
   SbcLexer lexer(&input);
   OffsetMap offsets(text);
-  DiagnosticErrorListener listener(file, offsets, diags);
+  DiagnosticErrorListener listener(file, text, offsets, diags);
   lexer.removeErrorListeners();
   lexer.addErrorListener(&listener);
   antlr4::CommonTokenStream tokens(&lexer);
@@ -374,7 +389,6 @@ std::optional<ast::Policy> parse_policy(const SourceManager& sources, FileId fil
   parser.addErrorListener(&listener);
 
   size_t errors_before = diags.error_count();
-  report_stray_characters(tokens, listener);
   SbcParser::PolicyContext* tree = parser.policy();
   if (diags.error_count() > errors_before) return std::nullopt;
   return AstBuilder(file, offsets).build(tree);

@@ -99,7 +99,7 @@ TEST(DiagKindsTest, CodesAreSequentialAndFlagsUnique) {
   ASSERT_GE(kinds.size(), 17u);
   std::set<std::string_view> flags;
   for (size_t i = 0; i < kinds.size(); ++i) {
-    char expected[8];
+    char expected[32];
     std::snprintf(expected, sizeof expected, "E%04zu", i + 1);
     EXPECT_EQ(kinds[i].code, expected);
     EXPECT_EQ(static_cast<size_t>(kinds[i].kind), i);
@@ -265,11 +265,11 @@ TEST_F(RenderTest, TextWithoutExtrasIsThreeLines) {
             "   | ^~~~~~\n");
 }
 
-TEST_F(RenderTest, EmptyRangeGetsASingleCaret) {
+TEST_F(RenderTest, WholeFileDiagnosticHasNoSnippet) {
   diags_.report(DiagKind::MissingIdentity, SourceRange{file_, 0, 0}, "the policy has no `sbc` identity");
   std::string text = render(DiagFormat::Text);
   EXPECT_NE(text.find("p.sbc:1:1: warning:"), std::string::npos) << text;
-  EXPECT_NE(text.find("\n   | ^\n"), std::string::npos) << text;
+  EXPECT_EQ(text.find(" | "), std::string::npos) << text;
 }
 
 TEST_F(RenderTest, RangeOverManyLinesIsMarkedAtItsStart) {

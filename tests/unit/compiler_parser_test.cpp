@@ -397,9 +397,10 @@ INSTANTIATE_TEST_SUITE_P(
         PrecedenceCase{"a and b or c", "(or (and a b) c)"},
         PrecedenceCase{"a or b or c", "(or (or a b) c)"},
         PrecedenceCase{"(a or b) and c", "(and (or a b) c)"},
-        // `not` binds tighter than `is myself`, `in` and `==` in this grammar (sema then
-        // rejects `not ruri`); write `not (ruri is myself)`.
-        PrecedenceCase{"not x is myself", "(myself (not x))"},
+        // `not` binds looser than `is myself`, `in` and `==`, tighter than `and`.
+        PrecedenceCase{"not x is myself", "(not (myself x))"},
+        PrecedenceCase{"not source in inside", "(not (in source inside))"},
+        PrecedenceCase{"not a == b", "(not (== a b))"},
         PrecedenceCase{"not (x is myself)", "(not (myself x))"},
         PrecedenceCase{"not a and b", "(and (not a) b)"},
         PrecedenceCase{"not not a", "(not (not a))"},
@@ -409,7 +410,8 @@ INSTANTIATE_TEST_SUITE_P(
         PrecedenceCase{"from.user == to.user", "(== (. from user) (. to user))"},
         PrecedenceCase{"source in inside ? internal : external", "(? (in source inside) internal external)"},
         PrecedenceCase{"a ? b : c ? d : e", "(? a b (? c d e))"},
-        PrecedenceCase{"a or b ? c : d", "(? (or a b) c d)"}));
+        PrecedenceCase{"a or b ? c : d", "(? (or a b) c d)"}),
+    [](const ::testing::TestParamInfo<PrecedenceCase>& info) { return "case" + std::to_string(info.index); });
 
 TEST(ParserTest, MemberAndInRecordNameRanges) {
   auto p = parse_ok("on request INVITE {\n  if ruri.host == \"x\" and source in inside { reply 200 }\n}\n");
@@ -462,8 +464,9 @@ INSTANTIATE_TEST_SUITE_P(
         SyntaxErrorCase{"MissingTo", "on request INVITE {\n    forward mediaservers\n}\n", 2, 13, "missing `to`"},
         SyntaxErrorCase{"MisspeltKeyword", "sbc \"x\"\ninterfase external {\n}\n", 2, 1, "interfase"},
         SyntaxErrorCase{"MissingName", "let = 127.0.0.1\n", 1, 5, "`=`"},
-        SyntaxErrorCase{"MissingBrace", "interface external {\n    sip udp 127.0.0.10:5060\n", 3, 1, "<EOF>"},
-        SyntaxErrorCase{"StrayCharacter", "let a = 1\nlet b = 2 $\n", 2, 11, "`$`"},
+        SyntaxErrorCase{"MissingBrace", "interface external {\n    sip udp 127.0.0.10:5060\n", 2, 27, "end of file"},
+        SyntaxErrorCase{"UnterminatedString", "sbc \"x\ninterface e {}\n", 1, 5, "unterminated string"},
+        SyntaxErrorCase{"StrayCharacter", "let a = 1\nlet b = 2 $\n", 2, 11, "unexpected character `$`"},
         SyntaxErrorCase{"PortNotNumber", "interface e {\n  sip udp 127.0.0.10:http\n}\n", 2, 22, "http"}),
     [](const ::testing::TestParamInfo<SyntaxErrorCase>& info) { return std::string(info.param.name); });
 

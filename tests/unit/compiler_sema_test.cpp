@@ -400,8 +400,59 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{"ForwardTransport", "on request OPTIONS { forward to ruri via internal sctp }\n",
                   DiagKind::UnknownTransport, "sctp"},
         ErrorCase{"MissingIdentity", "on request OPTIONS { reply 200 }\n", DiagKind::MissingIdentity, "", false},
-        ErrorCase{"NoFaces", "on request OPTIONS { reply 200 }\n", DiagKind::NoFaces, "", true, false}),
+        ErrorCase{"NoFaces", "on request OPTIONS { reply 200 }\n", DiagKind::NoFaces, "", true, false},
+        // Regressions found in review: each once produced no diagnostic, a wrong one, or a cascade.
+        ErrorCase{"FieldOfConditional",
+                  "networks inside = 127.0.0.16/28\n"
+                  "on request OPTIONS { if (source in inside ? from : to).user == \"1\" { reply 200 } else { reply 404 } }\n",
+                  DiagKind::TypeMismatch, "source in inside ? from : to"},
+        ErrorCase{"ConstantAndFaceShareAName",
+                  "let internal = 127.0.0.21\non request OPTIONS { forward to ruri via internal }\n",
+                  DiagKind::DuplicateDefinition, "internal"},
+        ErrorCase{"DispatcherViaAConstant",
+                  "dispatcher ms via int_ip tcp {\n  sip:127.0.0.30:5080\n}\non request OPTIONS { forward to ms }\n",
+                  DiagKind::TypeMismatch, "int_ip"},
+        ErrorCase{"FaceUsedAsNetwork",
+                  "on request OPTIONS { if source in external { reply 200 } else { reply 404 } }\n",
+                  DiagKind::TypeMismatch, "external"},
+        ErrorCase{"HugePort", "interface third {\n  sip udp 127.0.0.30:99999999999\n}\non request OPTIONS { reply 200 }\n",
+                  DiagKind::InvalidLiteral, "99999999999"},
+        ErrorCase{"ProbeFromTypo",
+                  "dispatcher ms via internal udp {\n  sip:127.0.0.30:5080\n  probe OPTIONS every 5s from sip:int_iq\n}\n"
+                  "on request OPTIONS { forward to ms }\n",
+                  DiagKind::UnknownName, "sip:int_iq"},
+        ErrorCase{"ProbeThresholdZero",
+                  "dispatcher ms via internal udp {\n  sip:127.0.0.30:5080\n  probe OPTIONS every 5s from sip:int_ip threshold 0\n}\n"
+                  "on request OPTIONS { forward to ms }\n",
+                  DiagKind::InvalidLiteral, "0"},
+        // Reported where the cycle closes: the `a` in `let b = a`.
+        ErrorCase{"ConstantCycle", "let a = b\nlet b = a\non request OPTIONS { reply 200 }\n", DiagKind::ConstantCycle,
+                  "a"}),
     [](const ::testing::TestParamInfo<ErrorCase>& info) { return std::string(info.param.name); });
+
+TEST(SemaTest, SwappedLettersStillGetADidYouMean) {
+  auto a = analyze_text(std::string(kIdentity) + std::string(kFaces) +
+                        "on request OPTIONS { if ruri.hots == \"a\" { reply 200 } else { reply 404 } }\n");
+  auto diags = a->diags.finished();
+  ASSERT_EQ(diags.size(), 1u);
+  EXPECT_EQ(diags[0].hint, "did you mean `host`?");
+}
+
+TEST(SemaTest, MediaProfileRtpIsAccepted) {
+  auto a = analyze_text(std::string(kIdentity) + std::string(kFaces) +
+                        "on request INVITE {\n  media relay from external to internal as rtp\n  forward to ruri\n}\n");
+  EXPECT_TRUE(a->model) << first_message(a->diags);
+}
+
+TEST(SemaTest, DuplicateIsReportedAtTheLaterDeclarationWhateverItsKind) {
+  auto a = analyze_text(std::string(kIdentity) + std::string(kFaces) +
+                        "let external = 127.0.0.50\non request OPTIONS { reply 200 }\n");
+  auto diags = a->diags.finished();
+  ASSERT_EQ(diags.size(), 1u);
+  EXPECT_EQ(a->sources.line_column({diags[0].range.file, diags[0].range.begin}).line, 10u);
+  ASSERT_EQ(diags[0].labels.size(), 1u);
+  EXPECT_EQ(a->sources.line_column({diags[0].labels[0].range.file, diags[0].labels[0].range.begin}).line, 4u);
+}
 
 TEST(SemaTest, UnknownFieldSuggestsTheClosestOneWithAFixIt) {
   auto a = analyze_text(std::string(kIdentity) + std::string(kFaces) +
