@@ -22,6 +22,13 @@ struct AbiTypes {
   llvm::StructType* destination;  // sbc_destination
   llvm::StructType* probe;        // sbc_probe
   llvm::StructType* dispatcher;   // sbc_dispatcher
+  llvm::StructType* tls_profile;  // sbc_tls_profile
+  llvm::StructType* limits;       // sbc_limits
+  llvm::StructType* enumeration;  // sbc_enum
+  llvm::StructType* column;       // sbc_column
+  llvm::StructType* database;     // sbc_database
+  llvm::StructType* table;        // sbc_table
+  llvm::StructType* http;         // sbc_http
   llvm::StructType* policy;       // sbc_policy
   llvm::StructType* str;          // sbc_str (returned by value)
   llvm::FunctionType* route_fn;   // void (sbc_request*)
@@ -37,6 +44,17 @@ struct AbiFunctions {
   llvm::FunctionCallee req_ip_field;
   llvm::FunctionCallee req_is_myself;
   llvm::FunctionCallee str_equal;
+  llvm::FunctionCallee req_header;
+  llvm::FunctionCallee req_dispatcher;
+  llvm::FunctionCallee table_lookup;
+  llvm::FunctionCallee row_string;
+  llvm::FunctionCallee row_int;
+  llvm::FunctionCallee dialog_set_string;
+  llvm::FunctionCallee dialog_set_int;
+  llvm::FunctionCallee dialog_get_string;
+  llvm::FunctionCallee dialog_get_int;
+  llvm::FunctionCallee act_header;
+  llvm::FunctionCallee act_retry_next;
   llvm::FunctionCallee act_forward_dispatcher;
   llvm::FunctionCallee act_forward_uri;
   llvm::FunctionCallee act_reply;

@@ -38,8 +38,8 @@ std::unique_ptr<llvm::Module> generate(const PolicyModel& model, const ModuleInf
   module->setTargetTriple(target.getTargetTriple().str());
   module->setDataLayout(target.createDataLayout());
   CodegenContext ctx(*module, model);
-  llvm::Function* route_request = emit_routes(ctx);
-  emit_policy_data(ctx, route_request, info);
+  RouteEntries routes = emit_routes(ctx);
+  emit_policy_data(ctx, routes, info);
   std::string problems;
   llvm::raw_string_ostream stream(problems);
   if (llvm::verifyModule(*module, &stream)) {

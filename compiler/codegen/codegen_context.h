@@ -32,9 +32,15 @@ struct CodegenContext {
   std::map<std::string, llvm::Constant*> strings_;
 };
 
-// The route functions; returns sbc_route_request, the entry the runtime calls.
-llvm::Function* emit_routes(CodegenContext& ctx);
+// The three entries the runtime calls: initial requests, relayed responses, failures.
+struct RouteEntries {
+  llvm::Function* request = nullptr;
+  llvm::Function* reply = nullptr;
+  llvm::Function* failure = nullptr;
+};
+
+RouteEntries emit_routes(CodegenContext& ctx);
 // The sbc_compiled_policy global with everything it points to.
-void emit_policy_data(CodegenContext& ctx, llvm::Function* route_request, const struct ModuleInfo& info);
+void emit_policy_data(CodegenContext& ctx, const RouteEntries& routes, const struct ModuleInfo& info);
 
 }  // namespace sbcc::codegen

@@ -28,7 +28,8 @@ llvm::Constant* listeners(CodegenContext& ctx) {
         ctx.types.listener,
         {ctx.string_constant(l.name), ctx.u32(l.face), ctx.u32(static_cast<uint32_t>(l.transport)),
          ctx.ip_constant(l.address), ctx.u32(l.port), ctx.u32(l.advertise.has_value()),
-         ctx.ip_constant(l.advertise.value_or(none)), ctx.u32(l.advertise_port)}));
+         ctx.ip_constant(l.advertise.value_or(none)), ctx.u32(l.advertise_port),
+         ctx.u32(l.tls_profile.value_or(SBC_DEFAULT))}));
   }
   return ctx.array_constant(ctx.types.listener, out, "sbc.listeners");
 }
@@ -87,9 +88,108 @@ llvm::Constant* dispatchers(CodegenContext& ctx) {
   return ctx.array_constant(ctx.types.dispatcher, out, "sbc.dispatchers");
 }
 
+llvm::Constant* tls_profiles(CodegenContext& ctx) {
+  std::vector<llvm::Constant*> out;
+  for (const auto& p : ctx.model.tls) {
+    out.push_back(llvm::ConstantStruct::get(
+        ctx.types.tls_profile,
+        {ctx.string_constant(p.name), ctx.u32(p.server), ctx.string_constant(p.min_version),
+         ctx.string_constant(p.max_version), ctx.string_constant(p.certificate), ctx.string_constant(p.key),
+         ctx.string_constant(p.ca), ctx.string_constant(p.ciphers), ctx.u32(p.verify), ctx.u32(p.require)}));
+  }
+  return ctx.array_constant(ctx.types.tls_profile, out, "sbc.tls");
+}
+
+llvm::Constant* limits(CodegenContext& ctx) {
+  const LimitsModel& l = ctx.model.limits;
+  return llvm::ConstantStruct::get(ctx.types.limits, {ctx.u32(l.tcp_max_connections), ctx.u32(l.tls_max_connections),
+                                                      ctx.u32(l.tcp_lifetime_s), ctx.u32(l.tls_lifetime_s)});
+}
+
+llvm::Constant* string_array(CodegenContext& ctx, const std::vector<std::string>& values, const std::string& name) {
+  std::vector<llvm::Constant*> out;
+  for (const auto& v : values) out.push_back(ctx.string_constant(v));
+  return ctx.array_constant(ctx.types.ptr, out, name);
+}
+
+llvm::Constant* enums(CodegenContext& ctx) {
+  std::vector<llvm::Constant*> out;
+  for (const auto& e : ctx.model.enums) {
+    out.push_back(llvm::ConstantStruct::get(
+        ctx.types.enumeration,
+        {ctx.string_constant(e.name), string_array(ctx, e.members, "sbc.enum." + e.name), ctx.u32(e.members.size())}));
+  }
+  return ctx.array_constant(ctx.types.enumeration, out, "sbc.enums");
+}
+
+uint32_t column_kind(Type type) {
+  switch (type.kind) {
+    case TypeKind::Int: return SBC_COLUMN_INT;
+    case TypeKind::Bool: return SBC_COLUMN_BOOL;
+    case TypeKind::Uri: return SBC_COLUMN_URI;
+    case TypeKind::Duration: return SBC_COLUMN_DURATION;
+    case TypeKind::Enum: return SBC_COLUMN_ENUM;
+    default: return SBC_COLUMN_STRING;
+  }
+}
+
+llvm::Constant* column(CodegenContext& ctx, const ColumnModel& c) {
+  return llvm::ConstantStruct::get(ctx.types.column,
+                                   {ctx.string_constant(c.name), ctx.u32(column_kind(c.type)), ctx.u32(c.type.id)});
+}
+
+llvm::Constant* columns(CodegenContext& ctx, const std::vector<ColumnModel>& cols, const std::string& name) {
+  std::vector<llvm::Constant*> out;
+  for (const auto& c : cols) out.push_back(column(ctx, c));
+  return ctx.array_constant(ctx.types.column, out, name);
+}
+
+llvm::Constant* databases(CodegenContext& ctx) {
+  std::vector<llvm::Constant*> out;
+  for (const auto& d : ctx.model.databases) {
+    out.push_back(llvm::ConstantStruct::get(
+        ctx.types.database, {ctx.string_constant(d.name), ctx.u32(static_cast<uint32_t>(d.engine)),
+                             ctx.string_constant(d.location), ctx.string_constant(d.password_source),
+                             ctx.string_constant(d.password_name), ctx.u32(d.refresh_ms)}));
+  }
+  return ctx.array_constant(ctx.types.database, out, "sbc.databases");
+}
+
+llvm::Constant* tables(CodegenContext& ctx) {
+  std::vector<llvm::Constant*> out;
+  for (const auto& t : ctx.model.tables) {
+    out.push_back(llvm::ConstantStruct::get(
+        ctx.types.table, {ctx.string_constant(t.name), ctx.u32(t.database), column(ctx, t.key),
+                          columns(ctx, t.columns, "sbc.columns." + t.name), ctx.u32(t.columns.size())}));
+  }
+  return ctx.array_constant(ctx.types.table, out, "sbc.tables");
+}
+
+llvm::Constant* http(CodegenContext& ctx) {
+  IpAddress none;
+  auto* null = llvm::ConstantPointerNull::get(ctx.types.ptr);
+  if (!ctx.model.http) {
+    return llvm::ConstantStruct::get(ctx.types.http, {ctx.u32(0), ctx.ip_constant(none), ctx.u32(0), null, ctx.u32(0),
+                                                      ctx.string_constant(""), ctx.string_constant("")});
+  }
+  const HttpModel& h = *ctx.model.http;
+  return llvm::ConstantStruct::get(
+      ctx.types.http, {ctx.u32(1), ctx.ip_constant(h.address), ctx.u32(h.port),
+                       string_array(ctx, h.endpoints, "sbc.http.endpoints"), ctx.u32(h.endpoints.size()),
+                       ctx.string_constant(h.token_source), ctx.string_constant(h.token_name)});
+}
+
+llvm::Constant* entry_or_null(CodegenContext& ctx, llvm::Function* fn) {
+  return fn ? static_cast<llvm::Constant*>(fn) : llvm::ConstantPointerNull::get(ctx.types.ptr);
+}
+
+uint32_t log_level(const std::string& level) {
+  return level == "debug" ? SBC_LOG_DEBUG : level == "warn" ? SBC_LOG_WARN : level == "error" ? SBC_LOG_ERROR : SBC_LOG_INFO;
+}
+
 }  // namespace
 
-void emit_policy_data(CodegenContext& ctx, llvm::Function* route_request, const ModuleInfo& info) {
+void emit_policy_data(CodegenContext& ctx, const RouteEntries& routes, const ModuleInfo& info) {
   const auto& m = ctx.model;
   const llvm::DataLayout& layout = ctx.module.getDataLayout();
   uint64_t policy_size = layout.getTypeAllocSize(ctx.types.policy);
@@ -97,9 +197,13 @@ void emit_policy_data(CodegenContext& ctx, llvm::Function* route_request, const 
       ctx.types.policy,
       {ctx.u32(SBC_ABI_VERSION), ctx.u32(policy_size), ctx.string_constant(m.identity),
        ctx.string_constant(info.source_name), ctx.string_constant(info.source_hash),
-       ctx.string_constant(info.compiler_version), faces(ctx), ctx.u32(m.faces.size()), listeners(ctx),
-       ctx.u32(m.listeners.size()), aliases(ctx), ctx.u32(m.aliases.size()), networks(ctx),
-       ctx.u32(m.networks.size()), dispatchers(ctx), ctx.u32(m.dispatchers.size()), route_request});
+       ctx.string_constant(info.compiler_version), ctx.u32(log_level(m.log_level)), faces(ctx),
+       ctx.u32(m.faces.size()), listeners(ctx), ctx.u32(m.listeners.size()), aliases(ctx), ctx.u32(m.aliases.size()),
+       networks(ctx), ctx.u32(m.networks.size()), dispatchers(ctx), ctx.u32(m.dispatchers.size()),
+       tls_profiles(ctx), ctx.u32(m.tls.size()), limits(ctx), enums(ctx), ctx.u32(m.enums.size()), databases(ctx),
+       ctx.u32(m.databases.size()), tables(ctx), ctx.u32(m.tables.size()),
+       columns(ctx, m.dialog_vars, "sbc.dialog_vars"), ctx.u32(m.dialog_vars.size()), http(ctx),
+       routes.request, entry_or_null(ctx, routes.reply), entry_or_null(ctx, routes.failure)});
   new llvm::GlobalVariable(ctx.module, ctx.types.policy, true, llvm::GlobalValue::ExternalLinkage, value,
                            "sbc_compiled_policy");
 }

@@ -1,6 +1,10 @@
-// Lowers request handlers to native functions. Conditions become branches over calls
-// to the runtime's request accessors; network membership is compiled to inline prefix
-// comparisons; decisions become sbc_act_* calls followed by a return.
+// Lowers handlers to native functions. Conditions become branches over calls to the
+// runtime's request accessors; network membership is compiled to inline prefix
+// comparisons; enum values are small integers known at compile time; decisions become
+// sbc_act_* calls followed by a return. Three entries: requests, replies, failures.
+#include <algorithm>
+#include <map>
+
 #include "codegen/codegen_context.h"
 #include "sbc/abi.h"
 
@@ -10,6 +14,12 @@ namespace {
 struct StringValue {
   llvm::Value* ptr;
   llvm::Value* len;
+};
+
+// A row bound by `some(r)`: which table, and the row number the look-up returned.
+struct RowBinding {
+  uint32_t table;
+  llvm::Value* row;
 };
 
 class RouteEmitter {
@@ -25,6 +35,7 @@ class RouteEmitter {
  private:
   llvm::LLVMContext& llvm_context() { return ctx_.module.getContext(); }
   llvm::BasicBlock* new_block(const char* name) { return llvm::BasicBlock::Create(llvm_context(), name, fn_); }
+  llvm::Value* u32(uint64_t v) { return ctx_.u32(v); }
 
   // Emits statements until one ends the handler; the rest are unreachable (sema warned).
   void emit_block(const ast::Block& block) {
@@ -37,28 +48,47 @@ class RouteEmitter {
   void emit_statement(const ast::Stmt& s) {
     switch (s.kind) {
       case ast::StmtKind::If: emit_if(s); break;
-      case ast::StmtKind::MediaRelay:
-        b_.CreateCall(ctx_.abi.act_media_relay,
-                      {request_, face_value(*s.media_from), face_value(*s.media_to), ctx_.u32(media_profile(s))});
+      case ast::StmtKind::Match: emit_match(s); break;
+      case ast::StmtKind::MediaRelay: {
+        llvm::Value* profile = u32(SBC_MEDIA_SAME);
+        // media_profile members are rtp, srtp; the ABI counts from SBC_MEDIA_RTP.
+        if (s.media_profile) profile = b_.CreateAdd(enum_value(*s.media_profile), u32(SBC_MEDIA_RTP));
+        b_.CreateCall(ctx_.abi.act_media_relay, {request_, face_value(*s.media_from), face_value(*s.media_to), profile});
         break;
+      }
       case ast::StmtKind::Forward: emit_forward(s); break;
+      case ast::StmtKind::Retry: {
+        llvm::Value* retried = b_.CreateCall(ctx_.abi.act_retry_next, {request_});
+        auto* done = new_block("retried");
+        auto* more = new_block("exhausted");
+        b_.CreateCondBr(b_.CreateICmpNE(retried, u32(0)), done, more);
+        llvm::IRBuilder<>(done).CreateRetVoid();
+        b_.SetInsertPoint(more);
+        break;
+      }
       case ast::StmtKind::Reply: {
         StringValue reason = constant_string(s.reply_reason);
-        b_.CreateCall(ctx_.abi.act_reply, {request_, ctx_.u32(s.reply_code), reason.ptr, reason.len});
+        b_.CreateCall(ctx_.abi.act_reply, {request_, u32(s.reply_code), reason.ptr, reason.len});
         b_.CreateRetVoid();
         break;
       }
       case ast::StmtKind::Log: {
         StringValue message = constant_string(s.log_message);
-        b_.CreateCall(ctx_.abi.act_log, {request_, ctx_.u32(log_level(s)), message.ptr, message.len});
+        b_.CreateCall(ctx_.abi.act_log, {request_, u32(log_level(s)), message.ptr, message.len});
+        break;
+      }
+      case ast::StmtKind::DialogAssign: emit_dialog_assign(s); break;
+      case ast::StmtKind::HeaderSet:
+      case ast::StmtKind::HeaderRemove: {
+        StringValue name = constant_string(s.name.text);
+        StringValue value = s.value ? string_value(*s.value) : constant_string("");
+        uint32_t op = s.kind == ast::StmtKind::HeaderRemove ? SBC_HEADER_REMOVE
+                      : s.header_add                        ? SBC_HEADER_ADD
+                                                            : SBC_HEADER_SET;
+        b_.CreateCall(ctx_.abi.act_header, {request_, u32(op), name.ptr, name.len, value.ptr, value.len});
         break;
       }
     }
-  }
-
-  static uint32_t media_profile(const ast::Stmt& s) {
-    if (!s.media_profile) return SBC_MEDIA_SAME;
-    return s.media_profile->text == "srtp" ? SBC_MEDIA_SRTP : SBC_MEDIA_RTP;
   }
 
   static uint32_t log_level(const ast::Stmt& s) {
@@ -67,30 +97,49 @@ class RouteEmitter {
     return l == "debug" ? SBC_LOG_DEBUG : l == "warn" ? SBC_LOG_WARN : l == "error" ? SBC_LOG_ERROR : SBC_LOG_INFO;
   }
 
-  void emit_if(const ast::Stmt& s) {
-    llvm::Value* cond = bool_value(*s.condition);
+  // Emits `then` and `otherwise` into two blocks joined afterwards; the join block is
+  // left unreachable when both branches decided.
+  template <typename Then, typename Otherwise>
+  void branch(llvm::Value* cond, Then then, Otherwise otherwise) {
     auto* then_bb = new_block("then");
     auto* else_bb = new_block("else");
     auto* join_bb = new_block("endif");
     b_.CreateCondBr(cond, then_bb, else_bb);
-    for (auto [bb, block] : {std::pair{then_bb, &s.then_block}, std::pair{else_bb, &s.else_block}}) {
-      b_.SetInsertPoint(bb);
-      emit_block(*block);
-      if (!b_.GetInsertBlock()->getTerminator()) b_.CreateBr(join_bb);
-    }
+    b_.SetInsertPoint(then_bb);
+    then();
+    if (!b_.GetInsertBlock()->getTerminator()) b_.CreateBr(join_bb);
+    b_.SetInsertPoint(else_bb);
+    otherwise();
+    if (!b_.GetInsertBlock()->getTerminator()) b_.CreateBr(join_bb);
     b_.SetInsertPoint(join_bb);
-    if (llvm::pred_empty(join_bb)) b_.CreateUnreachable();  // both branches decided
+    if (llvm::pred_empty(join_bb)) b_.CreateUnreachable();
+  }
+
+  void emit_if(const ast::Stmt& s) {
+    branch(bool_value(*s.condition), [&] { emit_block(s.then_block); }, [&] { emit_block(s.else_block); });
+  }
+
+  void emit_match(const ast::Stmt& s) {
+    const ast::Expr& lookup = *s.condition;
+    uint32_t table = lookup.symbol.index;
+    StringValue key = string_value(*lookup.operands[1]);
+    llvm::Value* row = b_.CreateCall(ctx_.abi.table_lookup, {request_, u32(table), key.ptr, key.len});
+    branch(
+        b_.CreateICmpSGE(row, ctx_.u64(0)),
+        [&] {
+          rows_[s.binding->text] = {table, row};
+          emit_block(s.then_block);
+          rows_.erase(s.binding->text);
+        },
+        [&] { emit_block(s.else_block); });
   }
 
   void emit_forward(const ast::Stmt& s) {
-    llvm::Value* face = ctx_.u32(SBC_DEFAULT);
-    llvm::Value* transport = ctx_.u32(SBC_DEFAULT);
-    if (s.via_face) face = ctx_.u32(face_index(s.via_face->text));
-    if (s.via_transport) transport = ctx_.u32(static_cast<uint32_t>(*parse_transport(s.via_transport->text)));
+    llvm::Value* face = s.via_face ? face_value(*s.via_face) : u32(SBC_DEFAULT);
+    llvm::Value* transport = s.via_transport ? enum_value(*s.via_transport) : u32(SBC_DEFAULT);
     switch (s.target.kind) {
       case ast::TargetKind::Named:
-        b_.CreateCall(ctx_.abi.act_forward_dispatcher,
-                      {request_, ctx_.u32(dispatcher_index(s.target.text)), face, transport});
+        b_.CreateCall(ctx_.abi.act_forward_dispatcher, {request_, u32(dispatcher_index(s.target.text)), face, transport});
         break;
       case ast::TargetKind::RequestUri:
         b_.CreateCall(ctx_.abi.act_forward_uri,
@@ -105,11 +154,18 @@ class RouteEmitter {
     b_.CreateRetVoid();
   }
 
-  uint32_t face_index(const std::string& name) const {
-    for (uint32_t i = 0; i < ctx_.model.faces.size(); ++i) {
-      if (ctx_.model.faces[i].name == name) return i;
+  void emit_dialog_assign(const ast::Stmt& s) {
+    uint32_t var = 0;
+    for (uint32_t i = 0; i < ctx_.model.dialog_vars.size(); ++i) {
+      if (ctx_.model.dialog_vars[i].name == s.name.text) var = i;
     }
-    return SBC_DEFAULT;
+    Type type = ctx_.model.dialog_vars[var].type;
+    if (type == Type::String || type == Type::Uri) {
+      StringValue v = string_value(*s.value);
+      b_.CreateCall(ctx_.abi.dialog_set_string, {request_, u32(var), v.ptr, v.len});
+    } else {
+      b_.CreateCall(ctx_.abi.dialog_set_int, {request_, u32(var), int_like_value(*s.value)});
+    }
   }
 
   uint32_t dispatcher_index(const std::string& name) const {
@@ -130,14 +186,57 @@ class RouteEmitter {
 
   // --- values of each type --------------------------------------------------------
 
+  // A column of the row bound by `some(r)`, or a dialog variable, read as i64.
+  llvm::Value* stored_int(const ast::Expr& e) {
+    if (e.symbol.kind == SymbolKind::DialogVar) {
+      return b_.CreateCall(ctx_.abi.dialog_get_int, {request_, u32(e.symbol.index)});
+    }
+    const RowBinding& row = rows_.at(e.operands[0]->text);
+    return b_.CreateCall(ctx_.abi.row_int, {request_, u32(row.table), row.row, u32(e.symbol.member)});
+  }
+
+  StringValue stored_string(const ast::Expr& e) {
+    llvm::Value* pair;
+    if (e.symbol.kind == SymbolKind::DialogVar) {
+      pair = b_.CreateCall(ctx_.abi.dialog_get_string, {request_, u32(e.symbol.index)});
+    } else {
+      const RowBinding& row = rows_.at(e.operands[0]->text);
+      pair = b_.CreateCall(ctx_.abi.row_string, {request_, u32(row.table), row.row, u32(e.symbol.member)});
+    }
+    return {b_.CreateExtractValue(pair, 0), b_.CreateExtractValue(pair, 1)};
+  }
+
+  static bool is_stored(const ast::Expr& e) {
+    return e.kind == ast::ExprKind::Member &&
+           (e.symbol.kind == SymbolKind::DialogVar || e.symbol.kind == SymbolKind::Table);
+  }
+
   llvm::Value* face_value(const ast::Expr& e) {
     if (e.kind == ast::ExprKind::Cond) {
       return b_.CreateSelect(bool_value(*e.operands[0]), face_value(*e.operands[1]), face_value(*e.operands[2]));
     }
-    return ctx_.u32(e.symbol.index);
+    if (e.symbol.kind == SymbolKind::Builtin) {  // `face`: where the request arrived
+      return b_.CreateTrunc(b_.CreateCall(ctx_.abi.req_int_field, {request_, u32(SBC_FIELD_FACE)}), ctx_.types.i32);
+    }
+    return u32(e.symbol.index);
   }
 
-  Field field_of(const ast::Expr& e) const { return e.symbol.field; }
+  // Enum values are member positions, as i32.
+  llvm::Value* enum_value(const ast::Expr& e) {
+    if (e.kind == ast::ExprKind::Cond) {
+      return b_.CreateSelect(bool_value(*e.operands[0]), enum_value(*e.operands[1]), enum_value(*e.operands[2]));
+    }
+    if (e.kind == ast::ExprKind::Name && e.symbol.kind == SymbolKind::EnumMember) return u32(e.symbol.member);
+    if (const ConstValue* c = constant_of(e)) return u32(std::get<uint64_t>(c->value));
+    return b_.CreateTrunc(stored_int(e), ctx_.types.i32);
+  }
+
+  // Ints, bools and enums as i64, for dialog variables.
+  llvm::Value* int_like_value(const ast::Expr& e) {
+    if (e.type == Type::Bool) return b_.CreateZExt(bool_value(e), ctx_.types.i64);
+    if (e.type.kind == TypeKind::Enum) return b_.CreateZExt(enum_value(e), ctx_.types.i64);
+    return int_value(e);
+  }
 
   StringValue string_value(const ast::Expr& e) {
     if (e.kind == ast::ExprKind::Literal) return constant_string(e.text);
@@ -148,7 +247,14 @@ class RouteEmitter {
       StringValue b = string_value(*e.operands[2]);
       return {b_.CreateSelect(cond, a.ptr, b.ptr), b_.CreateSelect(cond, a.len, b.len)};
     }
-    llvm::Value* pair = b_.CreateCall(ctx_.abi.req_field, {request_, ctx_.u32(static_cast<uint32_t>(field_of(e)))});
+    if (is_stored(e)) return stored_string(e);
+    llvm::Value* pair;
+    if (e.kind == ast::ExprKind::Call) {  // header("Name")
+      StringValue name = constant_string(e.operands[0]->text);
+      pair = b_.CreateCall(ctx_.abi.req_header, {request_, name.ptr, name.len});
+    } else {
+      pair = b_.CreateCall(ctx_.abi.req_field, {request_, u32(static_cast<uint32_t>(e.symbol.field))});
+    }
     return {b_.CreateExtractValue(pair, 0), b_.CreateExtractValue(pair, 1)};
   }
 
@@ -158,7 +264,8 @@ class RouteEmitter {
     if (e.kind == ast::ExprKind::Cond) {
       return b_.CreateSelect(bool_value(*e.operands[0]), int_value(*e.operands[1]), int_value(*e.operands[2]));
     }
-    return b_.CreateCall(ctx_.abi.req_int_field, {request_, ctx_.u32(static_cast<uint32_t>(field_of(e)))});
+    if (is_stored(e)) return stored_int(e);
+    return b_.CreateCall(ctx_.abi.req_int_field, {request_, u32(static_cast<uint32_t>(e.symbol.field))});
   }
 
   // A pointer to an sbc_ip holding the address (a constant, or filled by the runtime).
@@ -173,28 +280,34 @@ class RouteEmitter {
     llvm::IRBuilder<> entry(&fn_->getEntryBlock(), fn_->getEntryBlock().begin());
     llvm::Value* slot = entry.CreateAlloca(ctx_.types.ip, nullptr, "ip");
     b_.CreateStore(llvm::Constant::getNullValue(ctx_.types.ip), slot);
-    b_.CreateCall(ctx_.abi.req_ip_field, {request_, ctx_.u32(static_cast<uint32_t>(field_of(e))), slot});
+    b_.CreateCall(ctx_.abi.req_ip_field, {request_, u32(static_cast<uint32_t>(e.symbol.field)), slot});
     return slot;
   }
 
   llvm::Value* bool_value(const ast::Expr& e) {
     switch (e.kind) {
       case ast::ExprKind::Literal: return b_.getInt1(e.text == "true");
-      case ast::ExprKind::Name: return b_.getInt1(std::get<bool>(constant_of(e)->value));
+      case ast::ExprKind::Name:
+        if (const ConstValue* c = constant_of(e)) return b_.getInt1(std::get<bool>(c->value));
+        break;
+      case ast::ExprKind::Member:
+        if (is_stored(e)) return b_.CreateICmpNE(stored_int(e), ctx_.u64(0));
+        break;
       case ast::ExprKind::Not: return b_.CreateNot(bool_value(*e.operands[0]));
       case ast::ExprKind::And: return short_circuit(e, true);
       case ast::ExprKind::Or: return short_circuit(e, false);
       case ast::ExprKind::IsMyself: {
         llvm::Value* r = b_.CreateCall(ctx_.abi.req_is_myself,
-                                       {request_, ctx_.u32(static_cast<uint32_t>(field_of(*e.operands[0])))});
-        return b_.CreateICmpNE(r, ctx_.u32(0));
+                                       {request_, u32(static_cast<uint32_t>(e.operands[0]->symbol.field))});
+        return b_.CreateICmpNE(r, u32(0));
       }
       case ast::ExprKind::In: return in_network(address_value(*e.operands[0]), ctx_.model.networks[e.symbol.index]);
       case ast::ExprKind::Equal: return compare(e);
       case ast::ExprKind::NotEqual: return b_.CreateNot(compare(e));
       case ast::ExprKind::Cond:
         return b_.CreateSelect(bool_value(*e.operands[0]), bool_value(*e.operands[1]), bool_value(*e.operands[2]));
-      case ast::ExprKind::Member: break;
+      case ast::ExprKind::Lookup:
+      case ast::ExprKind::Call: break;
     }
     return b_.getFalse();
   }
@@ -223,15 +336,18 @@ class RouteEmitter {
   llvm::Value* compare(const ast::Expr& e) {
     const ast::Expr& left = *e.operands[0];
     const ast::Expr& right = *e.operands[1];
-    switch (left.type == Type::Endpoint ? Type::Address : left.type) {
-      case Type::String: {
+    Type type = left.type == Type::Endpoint ? Type::Address : left.type;
+    switch (type.kind) {
+      case TypeKind::String: {
         StringValue a = string_value(left);
         StringValue c = string_value(right);
-        return b_.CreateICmpNE(b_.CreateCall(ctx_.abi.str_equal, {a.ptr, a.len, c.ptr, c.len}), ctx_.u32(0));
+        return b_.CreateICmpNE(b_.CreateCall(ctx_.abi.str_equal, {a.ptr, a.len, c.ptr, c.len}), u32(0));
       }
-      case Type::Int: return b_.CreateICmpEQ(int_value(left), int_value(right));
-      case Type::Address: return addresses_equal(address_value(left), address_value(right));
-      case Type::Bool: return b_.CreateICmpEQ(bool_value(left), bool_value(right));
+      case TypeKind::Int: return b_.CreateICmpEQ(int_value(left), int_value(right));
+      case TypeKind::Address: return addresses_equal(address_value(left), address_value(right));
+      case TypeKind::Bool: return b_.CreateICmpEQ(bool_value(left), bool_value(right));
+      case TypeKind::Face: return b_.CreateICmpEQ(face_value(left), face_value(right));
+      case TypeKind::Enum: return b_.CreateICmpEQ(enum_value(left), enum_value(right));
       default: return b_.getFalse();
     }
   }
@@ -257,7 +373,7 @@ class RouteEmitter {
     llvm::Value* family = load_family(ip);
     llvm::Value* any = b_.getFalse();
     for (const Cidr& cidr : network.cidrs) {
-      llvm::Value* match = b_.CreateICmpEQ(family, ctx_.u32(cidr.network.family));
+      llvm::Value* match = b_.CreateICmpEQ(family, u32(cidr.network.family));
       unsigned full = cidr.prefix / 8;
       for (unsigned i = 0; i < full; ++i) {
         match = b_.CreateAnd(match, b_.CreateICmpEQ(load_byte(ip, i), b_.getInt8(cidr.network.bytes[i])));
@@ -276,37 +392,95 @@ class RouteEmitter {
   llvm::Function* fn_;
   llvm::IRBuilder<> b_;
   llvm::Value* request_;
+  std::map<std::string, RowBinding> rows_;
 };
 
-llvm::Function* emit_handler(CodegenContext& ctx, const HandlerModel& handler) {
-  auto* fn = llvm::Function::Create(ctx.types.route_fn, llvm::GlobalValue::InternalLinkage,
-                                    "sbc.on_request." + handler.decl->method.text, ctx.module);
+std::string handler_name(const HandlerModel& h, size_t index) {
+  switch (h.kind) {
+    case ast::HandlerKind::Request: return "sbc.on_request." + h.decl->method.text;
+    case ast::HandlerKind::Reply: return "sbc.on_reply." + h.decl->method.text + "." + std::to_string(index);
+    case ast::HandlerKind::Failure: return "sbc.on_failure." + std::to_string(index);
+  }
+  return "sbc.handler";
+}
+
+llvm::Function* emit_handler(CodegenContext& ctx, const HandlerModel& handler, size_t index) {
+  auto* fn = llvm::Function::Create(ctx.types.route_fn, llvm::GlobalValue::InternalLinkage, handler_name(handler, index),
+                                    ctx.module);
   fn->setDoesNotThrow();
   RouteEmitter(ctx, fn).emit_body(handler.decl->body);
   return fn;
 }
 
-}  // namespace
+llvm::Function* new_entry(CodegenContext& ctx, const char* name) {
+  auto* fn = llvm::Function::Create(ctx.types.route_fn, llvm::GlobalValue::InternalLinkage, name, ctx.module);
+  fn->setDoesNotThrow();
+  return fn;
+}
 
-llvm::Function* emit_routes(CodegenContext& ctx) {
-  auto* entry_fn = llvm::Function::Create(ctx.types.route_fn, llvm::GlobalValue::InternalLinkage, "sbc_route_request",
-                                          ctx.module);
-  entry_fn->setDoesNotThrow();
+// Initial requests: a switch on the method.
+llvm::Function* emit_request_entry(CodegenContext& ctx) {
+  llvm::Function* entry = new_entry(ctx, "sbc_route_request");
   auto& llvm_context = ctx.module.getContext();
-  llvm::IRBuilder<> b(llvm::BasicBlock::Create(llvm_context, "entry", entry_fn));
-  llvm::Value* request = entry_fn->getArg(0);
+  llvm::IRBuilder<> b(llvm::BasicBlock::Create(llvm_context, "entry", entry));
+  llvm::Value* request = entry->getArg(0);
   llvm::Value* method = b.CreateCall(ctx.abi.req_method, {request});
-  auto* no_handler = llvm::BasicBlock::Create(llvm_context, "no_handler", entry_fn);
-  auto* dispatch = b.CreateSwitch(method, no_handler, static_cast<unsigned>(ctx.model.handlers.size()));
-  for (const auto& handler : ctx.model.handlers) {
-    llvm::Function* fn = emit_handler(ctx, handler);
-    auto* bb = llvm::BasicBlock::Create(llvm_context, "on." + handler.decl->method.text, entry_fn);
-    llvm::IRBuilder<>(bb).CreateCall(fn, {request});
-    llvm::IRBuilder<>(bb).CreateRetVoid();
+  auto* no_handler = llvm::BasicBlock::Create(llvm_context, "no_handler", entry);
+  auto* dispatch = b.CreateSwitch(method, no_handler);
+  for (size_t i = 0; i < ctx.model.handlers.size(); ++i) {
+    const auto& handler = ctx.model.handlers[i];
+    if (handler.kind != ast::HandlerKind::Request) continue;
+    llvm::Function* fn = emit_handler(ctx, handler, i);
+    auto* bb = llvm::BasicBlock::Create(llvm_context, "on." + handler.decl->method.text, entry);
+    llvm::IRBuilder<> call(bb);
+    call.CreateCall(fn, {request});
+    call.CreateRetVoid();
     dispatch->addCase(ctx.u32(handler.method), bb);
   }
   llvm::IRBuilder<>(no_handler).CreateRetVoid();  // no decision: the runtime's default applies
-  return entry_fn;
+  return entry;
+}
+
+// Replies and failures: the first handler, in policy order, whose status range and
+// dispatcher set match.
+// Null when the policy has no handler of this kind, so the runtime skips the call.
+llvm::Function* emit_ordered_entry(CodegenContext& ctx, ast::HandlerKind kind, const char* name) {
+  bool any = std::any_of(ctx.model.handlers.begin(), ctx.model.handlers.end(),
+                         [&](const HandlerModel& h) { return h.kind == kind; });
+  if (!any) return nullptr;
+  llvm::Function* entry = new_entry(ctx, name);
+  auto& llvm_context = ctx.module.getContext();
+  llvm::IRBuilder<> b(llvm::BasicBlock::Create(llvm_context, "entry", entry));
+  llvm::Value* request = entry->getArg(0);
+  llvm::Value* status = b.CreateCall(ctx.abi.req_int_field, {request, ctx.u32(SBC_FIELD_STATUS)});
+  llvm::Value* set = b.CreateCall(ctx.abi.req_dispatcher, {request});
+  for (size_t i = 0; i < ctx.model.handlers.size(); ++i) {
+    const auto& handler = ctx.model.handlers[i];
+    if (handler.kind != kind) continue;
+    llvm::Value* matches = b.getTrue();
+    if (kind == ast::HandlerKind::Reply) {
+      matches = b.CreateAnd(b.CreateICmpSGE(status, ctx.u64(handler.status_low)),
+                            b.CreateICmpSLE(status, ctx.u64(handler.status_high)));
+    }
+    if (handler.from) matches = b.CreateAnd(matches, b.CreateICmpEQ(set, ctx.u32(*handler.from)));
+    llvm::Function* fn = emit_handler(ctx, handler, i);
+    auto* run = llvm::BasicBlock::Create(llvm_context, "run", entry);
+    auto* next = llvm::BasicBlock::Create(llvm_context, "next", entry);
+    b.CreateCondBr(matches, run, next);
+    llvm::IRBuilder<> call(run);
+    call.CreateCall(fn, {request});
+    call.CreateRetVoid();
+    b.SetInsertPoint(next);
+  }
+  b.CreateRetVoid();
+  return entry;
+}
+
+}  // namespace
+
+RouteEntries emit_routes(CodegenContext& ctx) {
+  return {emit_request_entry(ctx), emit_ordered_entry(ctx, ast::HandlerKind::Reply, "sbc_route_reply"),
+          emit_ordered_entry(ctx, ast::HandlerKind::Failure, "sbc_route_failure")};
 }
 
 }  // namespace sbcc::codegen

@@ -4,6 +4,8 @@
 
 #include <llvm/Support/SHA256.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <iostream>
 
 #include "codegen/codegen.h"
@@ -27,20 +29,6 @@ std::string hex_sha256(std::string_view text) {
   return hex;
 }
 
-// The prelude's declarations come first, so the user's policy sees them.
-void prepend(ast::Policy& policy, ast::Policy&& prelude) {
-  auto move_front = [](auto& into, auto& from) {
-    from.insert(from.end(), std::make_move_iterator(into.begin()), std::make_move_iterator(into.end()));
-    into = std::move(from);
-  };
-  move_front(policy.lets, prelude.lets);
-  move_front(policy.interfaces, prelude.interfaces);
-  move_front(policy.aliases, prelude.aliases);
-  move_front(policy.networks, prelude.networks);
-  move_front(policy.dispatchers, prelude.dispatchers);
-  move_front(policy.handlers, prelude.handlers);
-}
-
 }  // namespace
 
 bool Compilation::load(const std::string& path) {
@@ -55,15 +43,58 @@ bool Compilation::load(const std::string& path) {
   return true;
 }
 
-bool Compilation::analyze() {
+// Parses `file`, then (depth first, in order) the files it imports, appending each
+// file's declarations after those of its imports. Each file is merged once; a file that
+// imports one of the files it is being imported from closes a cycle.
+bool Compilation::load_tree(FileId file, ast::Policy& merged, std::vector<std::string>& stack) {
+  auto policy = parse_policy(sources_, file, diags_);
+  if (!policy) return false;
+  loaded_files_.push_back(file);
+  bool ok = true;
+  std::filesystem::path folder = std::filesystem::path(sources_.path(file)).parent_path();
+  for (const auto& import : policy->imports) {
+    std::string path = (folder / import.path).lexically_normal().string();
+    if (std::find(stack.begin(), stack.end(), path) != stack.end()) {
+      auto& d = diags_.report(DiagKind::ImportCycle, import.range, "importing \"" + import.path + "\" closes a cycle");
+      for (const auto& link : stack) d.notes.push_back("imported through " + link);
+      d.hint = "move the declarations both files need into a third file that each imports";
+      ok = false;
+      continue;
+    }
+    bool already = false;
+    for (FileId loaded : loaded_files_) {
+      already = already || std::filesystem::path(sources_.path(loaded)).lexically_normal() == path;
+    }
+    if (already) continue;
+    auto imported = sources_.load_file(path);
+    if (!imported) {
+      auto& d = diags_.report(DiagKind::ImportNotFound, import.range, "cannot read imported file " + path);
+      d.hint = "import paths are relative to the folder of the importing file";
+      ok = false;
+      continue;
+    }
+    stack.push_back(path);
+    ok = load_tree(*imported, merged, stack) && ok;
+    stack.pop_back();
+  }
+  policy->imports.clear();
+  ast::append(merged, std::move(*policy));
+  return ok;
+}
+
+bool Compilation::analyze(bool require_files) {
   auto prelude = parse_policy(sources_, prelude_file_, diags_);
-  policy_ = parse_policy(sources_, policy_file_, diags_);
-  if (!prelude || !policy_) {
+  if (!prelude) return false;
+  ast::Policy merged = std::move(*prelude);
+  merged.file = policy_file_;
+  std::vector<std::string> stack{std::filesystem::path(sources_.path(policy_file_)).lexically_normal().string()};
+  bool parsed = load_tree(policy_file_, merged, stack);
+  policy_ = std::move(merged);
+  if (!parsed) {
     policy_.reset();
     return false;
   }
-  prepend(*policy_, std::move(*prelude));
-  model_ = sbcc::analyze(*policy_, diags_);
+  model_ = sbcc::analyze(*policy_, diags_, {&sources_, require_files});
   return model_.has_value();
 }
 
@@ -75,7 +106,9 @@ bool Compilation::generate(bool optimize) {
     return false;
   }
   model_->source_name = policy_path_;
-  codegen::ModuleInfo info{policy_path_, hex_sha256(sources_.text(policy_file_)), SBCC_VERSION};
+  std::string all_text;
+  for (FileId file : loaded_files_) all_text.append(sources_.text(file));
+  codegen::ModuleInfo info{policy_path_, hex_sha256(all_text), SBCC_VERSION};
   module_ = codegen::generate(*model_, info, llvm_context_, *target_);
   if (optimize) codegen::optimize(*module_, *target_);
   return true;

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <llvm/IR/LLVMContext.h>
 #include <llvm/IR/Module.h>
@@ -20,8 +21,9 @@ class Compilation {
  public:
   // Reads the policy and the prelude. False on I/O failure (reported to stderr).
   bool load(const std::string& path);
-  // Parses and checks. False if any error diagnostic was reported.
-  bool analyze();
+  // Parses the policy and everything it imports, then checks. False if any error
+  // diagnostic was reported. A build requires the files the policy names to exist.
+  bool analyze(bool require_files = false);
   // Lowers the checked policy to optimised LLVM IR. False if the back end is unavailable.
   bool generate(bool optimize);
   bool write_object(const std::string& path, std::string& error);
@@ -38,6 +40,8 @@ class Compilation {
   FileId prelude_file_ = 0;
   FileId policy_file_ = 0;
   std::string policy_path_;
+  std::vector<FileId> loaded_files_;  // every policy file, in the order it was merged
+  bool load_tree(FileId file, ast::Policy& merged, std::vector<std::string>& stack);
   std::optional<ast::Policy> policy_;
   std::optional<PolicyModel> model_;
   llvm::LLVMContext llvm_context_;

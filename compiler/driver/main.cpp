@@ -1,12 +1,17 @@
 // sbcc: the command-line driver. `sbcc POLICY -o OUT` builds a static SBC;
-// `sbcc check` lints; `sbcc explain CODE` documents a diagnostic; `--emit` shows the
-// intermediate forms. Exit status: 0 success, 1 policy errors, 2 usage or I/O trouble.
+// `sbcc check` lints; `sbcc explain CODE` documents a diagnostic; `sbcc fmt` lays policies
+// out canonically; `--emit` shows the intermediate forms. Exit status: 0 success,
+// 1 policy errors (or, for `fmt --check`, unformatted files), 2 usage or I/O trouble.
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <iterator>
+#include <optional>
 
 #include <llvm/Support/raw_ostream.h>
 
@@ -15,6 +20,7 @@
 #include "link/static_linker.h"
 #include "link_config.h"
 #include "syntax/ast_printer.h"
+#include "syntax/formatter.h"
 
 namespace {
 
@@ -52,8 +58,8 @@ bool apply_warning_flags(sbcc::DiagnosticEngine& diags, const DiagnosticOptions&
   return true;
 }
 
-void report(sbcc::Compilation& c, const DiagnosticOptions& opts) {
-  auto diags = c.diagnostics().finished();
+void report(const sbcc::SourceManager& sources, const sbcc::DiagnosticEngine& engine, const DiagnosticOptions& opts) {
+  auto diags = engine.finished();
   sbcc::RenderOptions render;
   if (opts.format == "json") {
     render.format = sbcc::DiagFormat::Json;
@@ -61,18 +67,20 @@ void report(sbcc::Compilation& c, const DiagnosticOptions& opts) {
     render.format = sbcc::DiagFormat::Sarif;
   }
   if (render.format != sbcc::DiagFormat::Text) {
-    sbcc::render_diagnostics(std::cout, c.sources(), diags, render);
+    sbcc::render_diagnostics(std::cout, sources, diags, render);
     return;
   }
   render.color = isatty(STDERR_FILENO) && !std::getenv("NO_COLOR");
-  sbcc::render_diagnostics(std::cerr, c.sources(), diags, render);
-  size_t errors = c.diagnostics().error_count();
-  size_t warnings = c.diagnostics().warning_count();
+  sbcc::render_diagnostics(std::cerr, sources, diags, render);
+  size_t errors = engine.error_count();
+  size_t warnings = engine.warning_count();
   if (errors || warnings) {
     std::cerr << errors << (errors == 1 ? " error" : " errors") << ", " << warnings
               << (warnings == 1 ? " warning" : " warnings") << "\n";
   }
 }
+
+void report(sbcc::Compilation& c, const DiagnosticOptions& opts) { report(c.sources(), c.diagnostics(), opts); }
 
 int run_check(const std::string& policy, const DiagnosticOptions& opts) {
   sbcc::Compilation c;
@@ -95,19 +103,109 @@ int run_explain(const std::string& code) {
   return kExitOk;
 }
 
+struct FmtOptions {
+  std::vector<std::string> files;  // "-" is standard input
+  bool check = false;
+  bool to_stdout = false;
+};
+
+// Line `index` (0-based) of `text`, without its newline; nullopt past the end.
+std::optional<std::string_view> line_of(std::string_view text, size_t index) {
+  size_t begin = 0;
+  for (size_t i = 0; i < index; ++i) {
+    begin = text.find('\n', begin);
+    if (begin == std::string_view::npos || begin + 1 >= text.size()) return std::nullopt;
+    ++begin;
+  }
+  if (begin >= text.size()) return std::nullopt;
+  return text.substr(begin, text.find('\n', begin) - begin);
+}
+
+// `--check`: names the file and shows its first line that formatting would change.
+void print_unformatted(const std::string& path, std::string_view before, std::string_view after) {
+  size_t lines = std::max(std::count(before.begin(), before.end(), '\n'), std::count(after.begin(), after.end(), '\n'));
+  size_t index = 0;
+  while (index <= lines && line_of(before, index) == line_of(after, index)) ++index;
+  std::cout << "--- " << path << "\n+++ " << path << " (formatted)\n";
+  if (index > lines) {
+    std::cout << "@@ end of file @@\n only the final newline differs\n";
+    return;
+  }
+  std::cout << "@@ line " << index + 1 << " @@\n";
+  if (auto line = line_of(before, index)) std::cout << "-" << *line << "\n";
+  if (auto line = line_of(after, index)) std::cout << "+" << *line << "\n";
+}
+
+// Reads a policy file, or standard input for "-". Nullopt (after a message) on failure.
+std::optional<sbcc::FileId> load_policy(sbcc::SourceManager& sources, const std::string& path) {
+  if (path == "-") {
+    std::string text{std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
+    if (std::cin.bad()) {
+      std::cerr << "sbcc: error: cannot read standard input\n";
+      return std::nullopt;
+    }
+    return sources.add_buffer("<stdin>", std::move(text));
+  }
+  auto file = sources.load_file(path);
+  if (!file) std::cerr << "sbcc: error: cannot read " << path << "\n";
+  return file;
+}
+
+bool write_file(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) std::cerr << "sbcc: error: cannot write " << path << "\n";
+  return static_cast<bool>(out);
+}
+
+int format_one(const std::string& path, const FmtOptions& opts) {
+  sbcc::SourceManager sources;
+  sbcc::DiagnosticEngine diags;
+  auto file = load_policy(sources, path);
+  if (!file) return kExitUsage;
+  std::optional<std::string> formatted = sbcc::format_policy(sources, *file, diags);
+  if (!formatted) {
+    report(sources, diags, DiagnosticOptions{});
+    return kExitPolicyErrors;
+  }
+  std::string_view original = sources.text(*file);
+  if (opts.check) {
+    if (*formatted == original) return kExitOk;
+    print_unformatted(path, original, *formatted);
+    return kExitPolicyErrors;
+  }
+  if (opts.to_stdout || path == "-") {
+    std::cout << *formatted;
+    return kExitOk;
+  }
+  if (*formatted == original) return kExitOk;
+  return write_file(path, *formatted) ? kExitOk : kExitUsage;
+}
+
+// Exit status: the worst of the files (2 I/O trouble, 1 syntax errors or unformatted).
+int run_fmt(const FmtOptions& opts) {
+  int status = kExitOk;
+  for (const auto& path : opts.files) status = std::max(status, format_one(path, opts));
+  return status;
+}
+
 struct BuildOptions {
   std::string policy;
   std::string output = "sbc";
   std::string emit = "exe";
   bool no_optimize = false;
+  bool allow_missing_files = false;
   DiagnosticOptions diagnostics;
 };
 
-int run_build(const BuildOptions& opts) {
+int run_build(const BuildOptions& build) {
+  const BuildOptions& opts = build;
   sbcc::Compilation c;
   if (!apply_warning_flags(c.diagnostics(), opts.diagnostics)) return kExitUsage;
   if (!c.load(opts.policy)) return kExitUsage;
-  bool ok = c.analyze();
+  // Only a build needs certificates and keys on this machine; --emit=ast is a look.
+  bool ok = c.analyze(build.emit != "ast" && !build.allow_missing_files);
   report(c, opts.diagnostics);
   if (opts.emit == "ast") {
     if (c.parsed()) sbcc::print_ast(std::cout, c.sources(), c.policy());
@@ -137,7 +235,7 @@ int run_build(const BuildOptions& opts) {
 
 bool is_subcommand(const char* arg) {
   std::string_view a = arg;
-  return a == "check" || a == "explain" || a == "build";
+  return a == "check" || a == "explain" || a == "build" || a == "fmt";
 }
 
 }  // namespace
@@ -154,6 +252,8 @@ int main(int argc, char** argv) {
     cmd.add_option("--emit", build.emit, "What to produce: exe (default), obj, llvm (IR on stdout), ast")
         ->check(CLI::IsMember({"exe", "obj", "llvm", "ast"}));
     cmd.add_flag("--O0", build.no_optimize, "Skip the optimisation pipeline");
+    cmd.add_flag("--allow-missing-files", build.allow_missing_files,
+                 "Build even if certificates, keys or database folders named by the policy are missing here");
     add_diagnostic_options(cmd, build.diagnostics);
   };
   auto* build_cmd = app.add_subcommand("build", "Compile a policy into a static sbc executable (the default)");
@@ -168,6 +268,13 @@ int main(int argc, char** argv) {
   std::string code;
   auto* explain_cmd = app.add_subcommand("explain", "Explain a diagnostic code such as E0005");
   explain_cmd->add_option("code", code, "Diagnostic code or kind name")->required();
+
+  FmtOptions fmt;
+  auto* fmt_cmd = app.add_subcommand("fmt", "Rewrite policies in the canonical layout (docs/language.md)");
+  fmt_cmd->add_option("files", fmt.files, "Policy files (.sbc); - reads standard input and prints the result")
+      ->required();
+  fmt_cmd->add_flag("--check", fmt.check, "Change nothing; list the files that are not formatted, exit 1 if any");
+  fmt_cmd->add_flag("--stdout", fmt.to_stdout, "Print the formatted policies instead of rewriting the files");
 
   // `sbcc POLICY -o OUT` means `sbcc build POLICY -o OUT`.
   std::vector<char*> args(argv, argv + argc);
@@ -185,6 +292,7 @@ int main(int argc, char** argv) {
   }
   if (*check_cmd) return run_check(check_policy, check_opts);
   if (*explain_cmd) return run_explain(code);
+  if (*fmt_cmd) return run_fmt(fmt);
   if (*build_cmd) return run_build(build);
   std::cout << app.help();
   return kExitUsage;

@@ -25,14 +25,6 @@ bool is_identifier(std::string_view word) {
   return std::all_of(word.begin(), word.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
 }
 
-// The host part of sip:[user@]host[:port][;params]; IPv6 keeps its brackets.
-std::string_view uri_host(std::string_view uri) {
-  uri.remove_prefix(uri.find(':') + 1);
-  if (size_t at = uri.find('@'); at != std::string_view::npos) uri.remove_prefix(at + 1);
-  if (uri.starts_with("[")) return uri.substr(0, uri.find(']') + 1);
-  return uri.substr(0, uri.find_first_of(":;?"));
-}
-
 // Destinations are dialled by address: the runtime does no DNS look-ups (yet), so a
 // host name here would only fail at start-up.
 void check_destination_host(SemaContext& ctx, std::string_view uri, SourceRange range) {
@@ -60,7 +52,7 @@ std::string substitute_host_constant(SemaContext& ctx, const std::string& uri, S
   if (value.type != Type::Address) {
     if (value.type != Type::Error) {
       auto& d = ctx.diags.report(DiagKind::TypeMismatch, range,
-                                 "constant `" + host + "` in this URI is a " + std::string(type_name(value.type)) +
+                                 "constant `" + host + "` in this URI is a " + ctx.model.describe(value.type) +
                                      ", not an address");
       d.hint = "the host of a URI must be an address";
     }

@@ -36,6 +36,32 @@ struct ListenerKey {
   auto operator<=>(const ListenerKey&) const = default;
 };
 
+// A TLS listener serves with a server profile: the one it names, else `default`.
+bool attach_tls_profile(SemaContext& ctx, ListenerModel& listener, const ast::SipListenerDecl& decl) {
+  if (listener.transport != Transport::Tls) {
+    if (decl.tls_profile) {
+      auto& d = ctx.diags.report(DiagKind::TypeMismatch, decl.tls_profile->range,
+                                 "only a `sip tls` listener takes a TLS profile");
+      d.hint = "remove `tls " + decl.tls_profile->text + "`";
+      return false;
+    }
+    return true;
+  }
+  std::string wanted = decl.tls_profile ? decl.tls_profile->text : "default";
+  for (uint32_t i = 0; i < ctx.model.tls.size(); ++i) {
+    if (ctx.model.tls[i].server && ctx.model.tls[i].name == wanted) {
+      listener.tls_profile = i;
+      return true;
+    }
+  }
+  SourceRange where = decl.tls_profile ? decl.tls_profile->range : decl.transport.range;
+  auto& d = ctx.diags.report(DiagKind::TlsWithoutProfile, where,
+                             decl.tls_profile ? "no TLS server profile is called `" + wanted + "`"
+                                              : "TLS listener without a TLS server profile");
+  d.hint = "declare `tls server { certificate \"…\" key \"…\" }` (the default profile) or name one with `tls NAME`";
+  return false;
+}
+
 void build_listener(SemaContext& ctx, uint32_t face_index, const ast::SipListenerDecl& decl,
                     std::map<ListenerKey, SourceRange>& bound) {
   auto transport = parse_transport(decl.transport.text);
@@ -62,6 +88,8 @@ void build_listener(SemaContext& ctx, uint32_t face_index, const ast::SipListene
     if (!listener.advertise || !adv_port) return;
     listener.advertise_port = *adv_port;
   }
+
+  if (!attach_tls_profile(ctx, listener, decl)) return;
 
   ListenerKey key{port_space(*transport), address->bytes, *port};
   auto [it, inserted] = bound.emplace(key, decl.range);
@@ -90,6 +118,27 @@ void build_rtp(SemaContext& ctx, FaceModel& face, const ast::RtpRangeDecl& decl)
   face.rtp_port_max = static_cast<uint16_t>(decl.port_max);
 }
 
+// Two faces handing out ports from one address must not share any port.
+void check_rtp_overlaps(SemaContext& ctx) {
+  const auto& faces = ctx.model.faces;
+  for (uint32_t a = 0; a < faces.size(); ++a) {
+    for (uint32_t b = a + 1; b < faces.size(); ++b) {
+      if (!faces[a].rtp_address || !faces[b].rtp_address || faces[a].rtp_port_max == 0 || faces[b].rtp_port_max == 0) {
+        continue;
+      }
+      if (!(*faces[a].rtp_address == *faces[b].rtp_address)) continue;
+      if (faces[a].rtp_port_max < faces[b].rtp_port_min || faces[b].rtp_port_max < faces[a].rtp_port_min) continue;
+      const auto& decl_a = ctx.policy.interfaces[a].rtp.back();
+      const auto& decl_b = ctx.policy.interfaces[b].rtp.back();
+      auto& d = ctx.diags.report(DiagKind::OverlappingRtpRanges, decl_b.ports_range,
+                                 "RTP ports of `" + faces[b].name + "` overlap those of `" + faces[a].name + "` on " +
+                                     faces[a].rtp_address->text);
+      d.labels.push_back({decl_a.ports_range, "`" + faces[a].name + "` allocates from here"});
+      d.hint = "split the range between the faces, e.g. 30000..34999 and 35000..39999";
+    }
+  }
+}
+
 }  // namespace
 
 void build_faces(SemaContext& ctx) {
@@ -102,6 +151,7 @@ void build_faces(SemaContext& ctx) {
     ctx.model.faces.push_back(std::move(face));
     for (const auto& listener : decl.listeners) build_listener(ctx, i, listener, bound);
   }
+  check_rtp_overlaps(ctx);
   if (ctx.policy.interfaces.empty()) {
     auto& d = ctx.diags.report(DiagKind::NoFaces, SourceRange{ctx.policy.file, 0, 0}, "the policy declares no interface");
     d.hint = "declare at least one `interface NAME { sip udp ADDRESS:PORT }`";

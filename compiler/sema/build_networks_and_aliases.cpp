@@ -30,7 +30,7 @@ void add_member(SemaContext& ctx, NetworkModel& network, const ast::Expr& member
     network.cidrs.push_back(Cidr{addr, static_cast<uint8_t>(addr.family == 4 ? 32 : 128)});
   } else if (value.type != Type::Error) {
     auto& d = ctx.diags.report(DiagKind::TypeMismatch, member.range,
-                               "expected cidr or address, found " + std::string(type_name(value.type)));
+                               "expected cidr or address, found " + ctx.model.describe(value.type));
     d.hint = "network members are CIDR blocks such as 10.0.0.0/8, addresses, or other networks";
   }
 }
@@ -52,7 +52,7 @@ void build_networks_and_aliases(SemaContext& ctx) {
         ctx.model.aliases.push_back(std::get<IpAddress>(v.value).text);
       } else if (v.type != Type::Error) {
         auto& d = ctx.diags.report(DiagKind::TypeMismatch, value->range,
-                                   "expected a host name or address, found " + std::string(type_name(v.type)));
+                                   "expected a host name or address, found " + ctx.model.describe(v.type));
         d.hint = "aliases are host names in quotes or IP addresses";
       }
     }

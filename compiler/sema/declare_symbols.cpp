@@ -16,6 +16,7 @@ struct Builtin {
 constexpr Builtin builtins[] = {
     {"ruri", Field::RequestUri}, {"from", Field::FromUri},   {"to", Field::ToUri},
     {"source", Field::SourceIp}, {"call_id", Field::CallId}, {"method", Field::Method},
+    {"listener", Field::Listener}, {"face", Field::Face},
 };
 
 void declare(SemaContext& ctx, const ast::Ident& name, Symbol symbol) {
@@ -50,6 +51,16 @@ void declare_symbols(SemaContext& ctx) {
   for (uint32_t i = 0; i < p.dispatchers.size(); ++i) {
     declarations.push_back({&p.dispatchers[i].name, {SymbolKind::Dispatcher, i}});
   }
+  for (uint32_t i = 0; i < p.enums.size(); ++i) {
+    declarations.push_back({&p.enums[i].name, {SymbolKind::Enum, i}});
+    for (uint32_t m = 0; m < p.enums[i].members.size(); ++m) {
+      declarations.push_back({&p.enums[i].members[m], {SymbolKind::EnumMember, i, Field::None, m}});
+    }
+  }
+  for (uint32_t i = 0; i < p.databases.size(); ++i) {
+    declarations.push_back({&p.databases[i].name, {SymbolKind::Database, i}});
+  }
+  for (uint32_t i = 0; i < p.tables.size(); ++i) declarations.push_back({&p.tables[i].name, {SymbolKind::Table, i}});
   std::sort(declarations.begin(), declarations.end(), [](const auto& a, const auto& b) {
     return std::tie(a.first->range.file, a.first->range.begin) < std::tie(b.first->range.file, b.first->range.begin);
   });
@@ -63,6 +74,11 @@ std::string_view symbol_kind_name(SymbolKind kind) {
     case SymbolKind::Network: return "network";
     case SymbolKind::Dispatcher: return "dispatcher set";
     case SymbolKind::Builtin: return "built-in request field";
+    case SymbolKind::Enum: return "enum";
+    case SymbolKind::EnumMember: return "enum value";
+    case SymbolKind::Table: return "table";
+    case SymbolKind::Database: return "database";
+    case SymbolKind::DialogVar: return "dialog variable";
     case SymbolKind::None: break;
   }
   return "name";
@@ -98,7 +114,9 @@ const SymbolEntry* SemaContext::resolve_any(std::string_view name, SourceRange r
 
 const SymbolEntry* SemaContext::lookup(std::string_view name) const {
   auto it = symbols.find(name);
-  return it == symbols.end() ? nullptr : &it->second;
+  if (it == symbols.end()) return nullptr;
+  used.insert({it->second.symbol.kind, it->second.symbol.index});
+  return &it->second;
 }
 
 void SemaContext::report_unknown(std::string_view what, std::string_view name, SourceRange range,

@@ -73,6 +73,10 @@ struct LetEvaluator {
   ConstValue evaluate(const ast::Expr& e) {
     if (e.kind == ast::ExprKind::Literal) return literal_value(ctx, e);
     if (e.kind == ast::ExprKind::Name) {
+      const SymbolEntry* member = ctx.lookup(e.text);
+      if (member && !member->poisoned && member->symbol.kind == SymbolKind::EnumMember) {
+        return {Type::enumeration(member->symbol.index), uint64_t{member->symbol.member}};
+      }
       const SymbolEntry* entry = ctx.resolve(e.text, SymbolKind::Let, e.range);
       return entry ? let_value(entry->symbol.index, e.range) : error_value();
     }
@@ -102,8 +106,8 @@ std::optional<ConstValue> evaluate_as(SemaContext& ctx, const ast::Expr& expr, T
   if (value.type == Type::Error) return std::nullopt;
   if (value.type != expected) {
     auto& d = ctx.diags.report(DiagKind::TypeMismatch, expr.range,
-                               "expected " + std::string(type_name(expected)) + ", found " +
-                                   std::string(type_name(value.type)));
+                               "expected " + ctx.model.describe(expected) + ", found " +
+                                   ctx.model.describe(value.type));
     d.hint = expected == Type::Address ? "write an IP address such as 192.0.2.10, or a `let` holding one" : "";
     return std::nullopt;
   }

@@ -76,4 +76,11 @@ bool cidr_contains(const Cidr& cidr, const IpAddress& address) {
   return (cidr.network.bytes[full_bytes] & mask) == (address.bytes[full_bytes] & mask);
 }
 
+std::string_view uri_host(std::string_view uri) {
+  uri.remove_prefix(uri.find(':') + 1);
+  if (size_t at = uri.find('@'); at != std::string_view::npos) uri.remove_prefix(at + 1);
+  if (uri.starts_with("[")) return uri.substr(0, uri.find(']') + 1);
+  return uri.substr(0, uri.find_first_of(":;?"));
+}
+
 }  // namespace sbcc

@@ -31,5 +31,7 @@ std::string_view transport_name(Transport transport);
 // Index of a SIP method in the runtime's method enumeration (SBC_METHOD_*), if known.
 std::optional<uint32_t> sip_method_index(std::string_view method);
 bool cidr_contains(const Cidr& cidr, const IpAddress& address);
+// The host part of sip:[user@]host[:port][;params]; IPv6 keeps its brackets.
+std::string_view uri_host(std::string_view uri);
 
 }  // namespace sbcc

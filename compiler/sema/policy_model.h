@@ -16,6 +16,7 @@ namespace sbcc {
 // A value known at compile time (a `let` constant, a literal).
 struct ConstValue {
   Type type = Type::Error;
+  // Enum values are uint64_t member positions.
   std::variant<std::monostate, IpAddress, Cidr, uint64_t, std::string, bool> value;
 };
 
@@ -27,6 +28,63 @@ struct ListenerModel {
   uint16_t port = 0;
   std::optional<IpAddress> advertise;
   uint16_t advertise_port = 0;
+  std::optional<uint32_t> tls_profile;  // index into PolicyModel::tls (server profiles)
+};
+
+struct TlsProfileModel {
+  std::string name;
+  bool server = true;
+  std::string min_version = "1.2";  // "1.2" or "1.3"
+  std::string max_version;          // empty: no upper bound
+  std::string certificate;          // absolute paths, resolved against the naming file
+  std::string key;
+  std::string ca;
+  std::string ciphers;
+  bool verify = false;
+  bool require = false;
+};
+
+struct LimitsModel {
+  uint32_t tcp_max_connections = 2048;
+  uint32_t tls_max_connections = 2048;
+  uint32_t tcp_lifetime_s = 3605;  // idle lifetime of a TCP/TLS connection
+  uint32_t tls_lifetime_s = 3605;
+};
+
+struct EnumModel {
+  std::string name;
+  std::vector<std::string> members;
+};
+
+enum class DatabaseEngine : uint32_t { Sqlite = 0, Mysql = 1 };
+
+struct DatabaseModel {
+  std::string name;
+  DatabaseEngine engine = DatabaseEngine::Sqlite;
+  std::string location;         // SQLite: absolute file path; MySQL: the URL
+  std::string password_source;  // "", "env" or "file"
+  std::string password_name;
+  uint32_t refresh_ms = 30'000;
+};
+
+struct ColumnModel {
+  std::string name;
+  Type type;
+};
+
+struct TableModel {
+  std::string name;
+  uint32_t database = 0;
+  ColumnModel key;
+  std::vector<ColumnModel> columns;
+};
+
+struct HttpModel {
+  IpAddress address;
+  uint16_t port = 8090;
+  std::vector<std::string> endpoints;  // health, metrics, dispatcher, calls, reload
+  std::string token_source;            // "", "env" or "file"
+  std::string token_name;
 };
 
 struct FaceModel {
@@ -70,13 +128,25 @@ struct DispatcherModel {
 };
 
 struct HandlerModel {
-  uint32_t method = 0;  // SBC_METHOD_*
+  ast::HandlerKind kind = ast::HandlerKind::Request;
+  uint32_t method = 0;            // Request: SBC_METHOD_*
+  uint32_t status_low = 0;        // Reply: the codes it matches, e.g. 200..299 for 2xx
+  uint32_t status_high = 0;
+  std::optional<uint32_t> from;   // Reply/Failure: only for requests forwarded to this dispatcher set
   const ast::HandlerDecl* decl = nullptr;
 };
 
 struct PolicyModel {
   std::string identity = "sbc";
   std::string source_name;
+  std::string log_level = "info";
+  std::vector<TlsProfileModel> tls;
+  LimitsModel limits;
+  std::vector<EnumModel> enums;
+  std::vector<DatabaseModel> databases;
+  std::vector<TableModel> tables;
+  std::vector<ColumnModel> dialog_vars;
+  std::optional<HttpModel> http;
   std::vector<FaceModel> faces;
   std::vector<ListenerModel> listeners;
   std::vector<std::string> aliases;
@@ -84,6 +154,9 @@ struct PolicyModel {
   std::vector<DispatcherModel> dispatchers;
   std::vector<HandlerModel> handlers;
   std::vector<ConstValue> constants;  // the `let` values, indexed like ast::Policy::lets
+
+  // `type` as users read it, with enum and table names.
+  std::string describe(Type type) const;
 };
 
 }  // namespace sbcc

@@ -6,17 +6,21 @@
 
 namespace sbcc {
 
-std::optional<PolicyModel> analyze(ast::Policy& policy, DiagnosticEngine& diags) {
+std::optional<PolicyModel> analyze(ast::Policy& policy, DiagnosticEngine& diags, const SemaOptions& options) {
   size_t errors_before = diags.error_count();
-  SemaContext ctx{policy, diags, {}, {}};
+  SemaContext ctx{policy, diags, options, {}, {}, {}};
   if (policy.identity) ctx.model.identity = policy.identity->name;
 
   declare_symbols(ctx);
+  build_enums(ctx);
   evaluate_constants(ctx);
+  build_tls_and_limits(ctx);
   build_faces(ctx);
   build_networks_and_aliases(ctx);
   build_dispatchers(ctx);
+  build_data(ctx);
   check_handlers(ctx);
+  check_usage(ctx);
 
   if (!policy.identity) {
     auto& d = diags.report(DiagKind::MissingIdentity, SourceRange{policy.file, 0, 0}, "the policy has no `sbc` identity");

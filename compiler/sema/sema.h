@@ -9,8 +9,16 @@
 
 namespace sbcc {
 
+struct SemaOptions {
+  // Resolves relative paths against the folder of the file naming them; without it
+  // paths are taken as written.
+  const SourceManager* sources = nullptr;
+  // A build needs the files (certificates, keys) to exist; `check` only warns.
+  bool require_files = false;
+};
+
 // Resolves names, checks types and policy rules, and builds the model codegen reads.
 // Returns nullopt if any error was reported. `policy` is annotated in place.
-std::optional<PolicyModel> analyze(ast::Policy& policy, DiagnosticEngine& diags);
+std::optional<PolicyModel> analyze(ast::Policy& policy, DiagnosticEngine& diags, const SemaOptions& options = {});
 
 }  // namespace sbcc

@@ -21,13 +21,15 @@ struct Ident {
 
 enum class LiteralKind { String, Int, IPv4, IPv6, Cidr, Duration, Uri, Bool };
 
-enum class ExprKind { Literal, Name, Member, Not, IsMyself, In, Equal, NotEqual, And, Or, Cond };
+enum class ExprKind { Literal, Name, Member, Lookup, Call, Not, IsMyself, In, Equal, NotEqual, And, Or, Cond };
 
 struct Expr {
   ExprKind kind;
   SourceRange range;
   LiteralKind literal = LiteralKind::String;
-  std::string text;  // literal text (strings unquoted and unescaped), name, member or network name
+  // literal text (strings unquoted and unescaped), name, member, network or function name;
+  // a Lookup's operands are the table name and the key, a Call's its arguments
+  std::string text;
   SourceRange name_range;
   std::vector<std::unique_ptr<Expr>> operands;
 
@@ -49,6 +51,7 @@ struct SipListenerDecl {
   HostPort bind;
   std::optional<HostPort> advertise;
   std::optional<Ident> name;  // text unquoted
+  std::optional<Ident> tls_profile;
   SourceRange range;
 };
 
@@ -125,7 +128,7 @@ struct DispatcherDecl {
   SourceRange range;
 };
 
-enum class StmtKind { If, MediaRelay, Forward, Reply, Log };
+enum class StmtKind { If, Match, MediaRelay, Forward, Retry, Reply, Log, DialogAssign, HeaderSet, HeaderRemove };
 enum class TargetKind { RequestUri, Uri, Named };
 
 struct Target {
@@ -141,18 +144,27 @@ using Block = std::vector<StmtPtr>;
 struct Stmt {
   StmtKind kind;
   SourceRange range;
-  // If
+  // If: condition, then_block, else_block. Match: condition is the look-up, then_block
+  // the `some(binding)` arm, else_block the `none` arm.
   ExprPtr condition;
   Block then_block;
   Block else_block;
+  std::optional<Ident> binding;
+  SourceRange some_range;
+  SourceRange none_range;
+  std::vector<SourceRange> duplicate_arms;  // a second `some` or `none` arm
   // MediaRelay
   ExprPtr media_from;
   ExprPtr media_to;
-  std::optional<Ident> media_profile;
+  ExprPtr media_profile;
   // Forward
   Target target;
-  std::optional<Ident> via_face;
-  std::optional<Ident> via_transport;
+  ExprPtr via_face;
+  ExprPtr via_transport;
+  // DialogAssign: `dialog.name = value`; HeaderSet/HeaderRemove: header name and value
+  Ident name;
+  ExprPtr value;
+  bool header_add = false;  // `header add` (else `header set`)
   // Reply
   uint64_t reply_code = 0;
   SourceRange reply_code_range;
@@ -162,9 +174,71 @@ struct Stmt {
   std::string log_message;
 };
 
+enum class HandlerKind { Request, Reply, Failure };
+
 struct HandlerDecl {
-  Ident method;
+  HandlerKind kind = HandlerKind::Request;
+  Ident method;               // Request: the method; Reply: the code or class ("2xx")
+  std::optional<Ident> from;  // Reply/Failure: `from SET`
   Block body;
+  SourceRange range;
+};
+
+struct ImportDecl {
+  std::string path;  // as written
+  SourceRange range;
+};
+
+struct EnumDecl {
+  Ident name;
+  std::vector<Ident> members;
+  SourceRange range;
+};
+
+struct TlsDecl {
+  bool server = true;
+  Ident name;  // "default" when omitted
+  std::optional<std::pair<std::string, SourceRange>> min_version;
+  std::optional<std::pair<std::string, SourceRange>> max_version;  // equal to min unless `+` or `..`
+  bool open_ended = false;                                         // `1.2+`
+  std::vector<std::pair<Ident, std::pair<std::string, SourceRange>>> files;  // certificate, key, ca, ciphers
+  std::vector<std::pair<Ident, bool>> switches;                              // verify, require
+  SourceRange range;
+};
+
+struct LimitLine {
+  Ident transport;
+  std::vector<std::pair<Ident, std::pair<std::string, SourceRange>>> settings;  // name, value text
+  SourceRange range;
+};
+
+struct DatabaseDecl {
+  Ident name;
+  Ident engine;
+  std::string location;
+  SourceRange location_range;
+  std::optional<std::pair<Ident, std::string>> password;  // env|file, name
+  std::optional<std::pair<std::string, SourceRange>> refresh;
+  SourceRange range;
+};
+
+struct ColumnDecl {
+  Ident name;
+  Ident type;
+};
+
+struct TableDecl {
+  Ident name;
+  Ident database;
+  ColumnDecl key;
+  std::vector<ColumnDecl> columns;
+  SourceRange range;
+};
+
+struct HttpDecl {
+  HostPort bind;
+  std::vector<Ident> endpoints;
+  std::optional<std::pair<Ident, std::string>> token;  // env|file, name
   SourceRange range;
 };
 
@@ -175,7 +249,16 @@ struct SbcIdentity {
 
 struct Policy {
   FileId file = 0;
+  std::vector<ImportDecl> imports;
   std::optional<SbcIdentity> identity;
+  std::optional<Ident> log_level;
+  std::vector<EnumDecl> enums;
+  std::vector<TlsDecl> tls;
+  std::vector<LimitLine> limits;
+  std::vector<DatabaseDecl> databases;
+  std::vector<TableDecl> tables;
+  std::vector<ColumnDecl> dialog_vars;
+  std::optional<HttpDecl> http;
   std::vector<LetDecl> lets;
   std::vector<InterfaceDecl> interfaces;
   std::vector<AliasesDecl> aliases;
@@ -183,5 +266,14 @@ struct Policy {
   std::vector<DispatcherDecl> dispatchers;
   std::vector<HandlerDecl> handlers;
 };
+
+}  // namespace sbcc::ast
+
+namespace sbcc::ast {
+
+// Moves every declaration of `later` after those of `policy` (the prelude first, then
+// imported files in import order, then the importing file). Singletons (identity, log
+// level, http) are taken from `later` when it has them.
+void append(Policy& policy, Policy&& later);
 
 }  // namespace sbcc::ast

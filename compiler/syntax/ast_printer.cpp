@@ -24,8 +24,26 @@ class Printer {
       for (const auto& m : n.members) expr(1, *m);
     }
     for (const auto& d : p.dispatchers) dispatcher(d);
+    for (const auto& i : p.imports) line(0, i.range, "Import \"" + i.path + "\"");
+    for (const auto& e : p.enums) {
+      std::string text = "Enum " + e.name.text;
+      for (const auto& m : e.members) text += " " + m.text;
+      line(0, e.range, text);
+    }
+    for (const auto& t : p.tls) {
+      line(0, t.range, std::string("Tls ") + (t.server ? "server " : "client ") + t.name.text);
+    }
+    for (const auto& d : p.databases) line(0, d.range, "Database " + d.name.text + " " + d.engine.text + " \"" + d.location + "\"");
+    for (const auto& t : p.tables) {
+      std::string text = "Table " + t.name.text + " in " + t.database.text + " key " + t.key.name.text + ":" + t.key.type.text;
+      for (const auto& c : t.columns) text += " " + c.name.text + ":" + c.type.text;
+      line(0, t.range, text);
+    }
+    if (p.http) line(0, p.http->range, "Http");
     for (const auto& h : p.handlers) {
-      line(0, h.range, "OnRequest " + h.method.text);
+      const char* kind = h.kind == ast::HandlerKind::Request ? "OnRequest " : h.kind == ast::HandlerKind::Reply ? "OnReply " : "OnFailure";
+      line(0, h.range, kind + (h.kind == ast::HandlerKind::Failure ? std::string() : h.method.text) +
+                           (h.from ? " from " + h.from->text : ""));
       block(1, h.body);
     }
   }
@@ -89,18 +107,35 @@ class Printer {
           block(depth + 2, s.else_block);
         }
         break;
+      case ast::StmtKind::Match:
+        line(depth, s.range, "Match");
+        expr(depth + 1, *s.condition);
+        line(depth + 1, s.some_range, "Some " + (s.binding ? s.binding->text : std::string("?")));
+        block(depth + 2, s.then_block);
+        line(depth + 1, s.none_range, "None");
+        block(depth + 2, s.else_block);
+        break;
       case ast::StmtKind::MediaRelay:
-        line(depth, s.range, "MediaRelay" + (s.media_profile ? " as " + s.media_profile->text : ""));
+        line(depth, s.range, "MediaRelay");
         expr(depth + 1, *s.media_from);
         expr(depth + 1, *s.media_to);
+        if (s.media_profile) expr(depth + 1, *s.media_profile);
         break;
-      case ast::StmtKind::Forward: {
-        std::string text = "Forward " + s.target.text;
-        if (s.via_face) text += " via " + s.via_face->text;
-        if (s.via_transport) text += " " + s.via_transport->text;
-        line(depth, s.range, text);
+      case ast::StmtKind::Forward:
+        line(depth, s.range, "Forward " + s.target.text);
+        if (s.via_face) expr(depth + 1, *s.via_face);
+        if (s.via_transport) expr(depth + 1, *s.via_transport);
         break;
-      }
+      case ast::StmtKind::Retry: line(depth, s.range, "RetryNext"); break;
+      case ast::StmtKind::DialogAssign:
+        line(depth, s.range, "DialogAssign " + s.name.text);
+        expr(depth + 1, *s.value);
+        break;
+      case ast::StmtKind::HeaderSet:
+        line(depth, s.range, std::string(s.header_add ? "HeaderAdd " : "HeaderSet ") + s.name.text);
+        expr(depth + 1, *s.value);
+        break;
+      case ast::StmtKind::HeaderRemove: line(depth, s.range, "HeaderRemove " + s.name.text); break;
       case ast::StmtKind::Reply:
         line(depth, s.range, "Reply " + std::to_string(s.reply_code) + " \"" + s.reply_reason + "\"");
         break;
@@ -115,6 +150,8 @@ class Printer {
       case ast::ExprKind::Literal: return "Literal";
       case ast::ExprKind::Name: return "Name";
       case ast::ExprKind::Member: return "Member";
+      case ast::ExprKind::Lookup: return "Lookup";
+      case ast::ExprKind::Call: return "Call";
       case ast::ExprKind::Not: return "Not";
       case ast::ExprKind::IsMyself: return "IsMyself";
       case ast::ExprKind::In: return "In";
@@ -130,7 +167,7 @@ class Printer {
   void expr(int depth, const ast::Expr& e) {
     std::string text = kind_name(e.kind);
     if (!e.text.empty()) text += " " + e.text;
-    if (e.type != Type::Error) text += " : " + std::string(type_name(e.type));
+    if (e.type != Type::Error) text += " : " + type_name(e.type);
     line(depth, e.range, text);
     for (const auto& op : e.operands) expr(depth + 1, *op);
   }

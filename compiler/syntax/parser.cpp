@@ -1,6 +1,7 @@
 // ANTLR parse tree -> ast::Policy. Each builder function handles one grammar rule.
 #include "syntax/parser.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include "SbcLexer.h"
@@ -59,11 +60,24 @@ class DiagnosticErrorListener : public antlr4::BaseErrorListener {
       std::string expected = expectation(msg);
       if (!expected.empty()) d.hint = "expected " + expected;
     } else {
-      diags_.report(DiagKind::SyntaxError, range, humanize(msg));
+      report_unexpected(range, msg, token);
     }
   }
 
  private:
+  // A long "expecting {…}" list helps nobody: name the token, and keep the list short.
+  void report_unexpected(SourceRange range, const std::string& msg, antlr4::Token* token) {
+    std::string expected = expectation(msg);
+    size_t alternatives = static_cast<size_t>(std::count(expected.begin(), expected.end(), ',')) + 1;
+    if (expected.empty() || alternatives <= 6 || !token) {
+      diags_.report(DiagKind::SyntaxError, range, humanize(msg));
+      return;
+    }
+    auto& d = diags_.report(DiagKind::SyntaxError, range, "unexpected `" + token->getText() + "` here");
+    d.hint = expected.find("a name") != std::string::npos ? "a name, keyword or statement was expected"
+                                                          : "see docs/language.md for what can stand here";
+  }
+
   // The last character before trailing whitespace: where a missing `}` belongs.
   SourceRange end_of_last_line() const {
     size_t end = text_.find_last_not_of(" \t\r\n");
@@ -143,7 +157,33 @@ class AstBuilder {
   }
 
   void add_item(ast::Policy& policy, SbcParser::ItemContext* item) {
-    if (auto* c = item->sbcDecl()) {
+    if (auto* c = item->importDecl()) {
+      policy.imports.push_back({unquote(c->STRING()->getText()), range(c)});
+    } else if (auto* c = item->logLevelDecl()) {
+      policy.log_level = ident(c->IDENT());
+    } else if (auto* c = item->enumDecl()) {
+      ast::EnumDecl decl{ident(c->IDENT()), {}, range(c)};
+      for (auto* member : c->ident()) decl.members.push_back(ident_of(member));
+      policy.enums.push_back(std::move(decl));
+    } else if (auto* c = item->tlsDecl()) {
+      policy.tls.push_back(tls(c));
+    } else if (auto* c = item->limitsDecl()) {
+      for (auto* line : c->limitLine()) policy.limits.push_back(limit_line(line));
+    } else if (auto* c = item->databaseDecl()) {
+      policy.databases.push_back(database(c));
+    } else if (auto* c = item->tableDecl()) {
+      ast::TableDecl table{ident(c->name), ident(c->database), {ident_of(c->keyColumn), ident_of(c->keyType->ident())}, {},
+                           range(c)};
+      for (auto* col : c->column()) table.columns.push_back(column(col));
+      policy.tables.push_back(std::move(table));
+    } else if (auto* c = item->dialogDecl()) {
+      for (auto* col : c->column()) policy.dialog_vars.push_back(column(col));
+    } else if (auto* c = item->httpDecl()) {
+      ast::HttpDecl http{host_port(c->hostPort()), {}, std::nullopt, range(c)};
+      for (auto* e : c->ident()) http.endpoints.push_back(ident_of(e));
+      if (c->source) http.token = {ident(c->source), unquote(c->STRING()->getText())};
+      policy.http = std::move(http);
+    } else if (auto* c = item->sbcDecl()) {
       policy.identity = ast::SbcIdentity{unquote(c->STRING()->getText()), range(c)};
     } else if (auto* c = item->letDecl()) {
       policy.lets.push_back({ident(c->IDENT()), expr(c->expr()), range(c)});
@@ -160,8 +200,78 @@ class AstBuilder {
     } else if (auto* c = item->dispatcherDecl()) {
       policy.dispatchers.push_back(dispatcher(c));
     } else if (auto* c = item->handlerDecl()) {
-      policy.handlers.push_back({ident(c->IDENT()), block(c->block()), range(c)});
+      policy.handlers.push_back(handler(c));
     }
+  }
+
+  ast::Ident ident_of(SbcParser::IdentContext* c) const { return {c->getText(), range(c)}; }
+
+  ast::ColumnDecl column(SbcParser::ColumnContext* c) { return {ident_of(c->ident()), ident_of(c->typeRef()->ident())}; }
+
+  ast::HandlerDecl handler(SbcParser::HandlerDeclContext* c) {
+    ast::HandlerDecl h;
+    h.range = range(c);
+    if (auto* r = dynamic_cast<SbcParser::RequestHandlerContext*>(c)) {
+      h.kind = ast::HandlerKind::Request;
+      h.method = ident(r->IDENT());
+      h.body = block(r->block());
+    } else if (auto* r = dynamic_cast<SbcParser::ReplyHandlerContext*>(c)) {
+      h.kind = ast::HandlerKind::Reply;
+      h.method = {r->replyCode()->getText(), range(r->replyCode())};
+      if (r->IDENT()) h.from = ident(r->IDENT());
+      h.body = block(r->block());
+    } else if (auto* f = dynamic_cast<SbcParser::FailureHandlerContext*>(c)) {
+      h.kind = ast::HandlerKind::Failure;
+      h.method = {"failure", range(f->getStart())};
+      if (f->IDENT()) h.from = ident(f->IDENT());
+      h.body = block(f->block());
+    }
+    return h;
+  }
+
+  ast::TlsDecl tls(SbcParser::TlsDeclContext* c) {
+    ast::TlsDecl decl;
+    decl.server = c->role->getText() == "server";
+    decl.name = c->name ? ident(c->name) : ast::Ident{"default", range(c->role)};
+    decl.range = range(c);
+    for (auto* member : c->tlsMember()) {
+      if (auto* v = dynamic_cast<SbcParser::TlsVersionsContext*>(member)) {
+        decl.min_version = {{v->lo->getText(), range(v->lo)}};
+        decl.open_ended = v->plus != nullptr;
+        decl.max_version = v->hi ? std::pair{v->hi->getText(), range(v->hi)} : *decl.min_version;
+      } else if (auto* f = dynamic_cast<SbcParser::TlsFileContext*>(member)) {
+        decl.files.push_back({ident(f->key), {unquote(f->STRING()->getText()), range(f->STRING())}});
+      } else if (auto* sw = dynamic_cast<SbcParser::TlsSwitchContext*>(member)) {
+        decl.switches.push_back({ident(sw->key), sw->onOff()->getText() == "on"});
+      }
+    }
+    return decl;
+  }
+
+  ast::LimitLine limit_line(SbcParser::LimitLineContext* c) {
+    ast::LimitLine line{ident_of(c->transport), {}, range(c)};
+    for (auto* setting : c->limitSetting()) {
+      auto* value = setting->INT() ? setting->INT() : setting->DURATION();
+      line.settings.push_back({ident(setting->IDENT()), {value->getText(), range(value)}});
+    }
+    return line;
+  }
+
+  ast::DatabaseDecl database(SbcParser::DatabaseDeclContext* c) {
+    ast::DatabaseDecl db;
+    db.name = ident(c->name);
+    db.engine = ident(c->engine);
+    db.location = unquote(c->STRING()->getText());
+    db.location_range = range(c->STRING());
+    db.range = range(c);
+    for (auto* option : c->databaseOption()) {
+      if (auto* p = dynamic_cast<SbcParser::PasswordOptionContext*>(option)) {
+        db.password = {ident(p->source), unquote(p->STRING()->getText())};
+      } else if (auto* r = dynamic_cast<SbcParser::RefreshOptionContext*>(option)) {
+        db.refresh = {{r->DURATION()->getText(), range(r->DURATION())}};
+      }
+    }
+    return db;
   }
 
   ast::HostPort host_port(SbcParser::HostPortContext* c) {
@@ -177,10 +287,11 @@ class AstBuilder {
     ast::InterfaceDecl face{ident(c->IDENT()), {}, {}, range(c)};
     for (auto* member : c->interfaceMember()) {
       if (auto* sip = dynamic_cast<SbcParser::SipListenerContext*>(member)) {
-        ast::SipListenerDecl listener{ident(sip->transport), host_port(sip->bind), std::nullopt, std::nullopt,
-                                      range(sip)};
+        ast::SipListenerDecl listener{ident_of(sip->transport), host_port(sip->bind), std::nullopt, std::nullopt,
+                                      std::nullopt, range(sip)};
         if (sip->adv) listener.advertise = host_port(sip->adv);
         if (sip->name) listener.name = ast::Ident{unquote(sip->name->getText()), range(sip->name)};
+        if (sip->profile) listener.tls_profile = ident(sip->profile);
         face.listeners.push_back(std::move(listener));
       } else if (auto* rtp = dynamic_cast<SbcParser::RtpRangeContext*>(member)) {
         ast::RtpRangeDecl decl{expr(rtp->addr), rtp->adv ? expr(rtp->adv) : nullptr, to_u64(rtp->lo->getText()),
@@ -193,7 +304,7 @@ class AstBuilder {
   }
 
   ast::DispatcherDecl dispatcher(SbcParser::DispatcherDeclContext* c) {
-    ast::DispatcherDecl set{ident(c->name), ident(c->face), ident(c->transport), {}, {}, {}, range(c)};
+    ast::DispatcherDecl set{ident(c->name), ident(c->face), ident_of(c->transport), {}, {}, {}, range(c)};
     for (auto* member : c->dispatcherMember()) {
       if (auto* d = dynamic_cast<SbcParser::DestinationContext*>(member)) {
         ast::DestinationDecl dest{uri(d->uri()), {}, range(d)};
@@ -261,18 +372,43 @@ class AstBuilder {
       if (s->elseBlock) stmt->else_block = block(s->elseBlock);
       return stmt;
     }
+    if (auto* s = dynamic_cast<SbcParser::MatchStmtContext*>(c)) {
+      auto stmt = make_stmt(ast::StmtKind::Match, s);
+      stmt->condition = expr(s->expr());
+      for (auto* arm : s->matchArm()) match_arm(*stmt, arm);
+      return stmt;
+    }
     if (auto* s = dynamic_cast<SbcParser::MediaStmtContext*>(c)) {
       auto stmt = make_stmt(ast::StmtKind::MediaRelay, s);
       stmt->media_from = expr(s->expr(0));
       stmt->media_to = expr(s->expr(1));
-      if (s->ident()) stmt->media_profile = ast::Ident{s->ident()->getText(), range(s->ident())};
+      if (s->profile) stmt->media_profile = expr(s->profile);
       return stmt;
     }
     if (auto* s = dynamic_cast<SbcParser::ForwardStmtContext*>(c)) {
       auto stmt = make_stmt(ast::StmtKind::Forward, s);
       stmt->target = target(s->target());
-      if (s->face) stmt->via_face = ident(s->face);
-      if (s->transport) stmt->via_transport = ident(s->transport);
+      if (s->face) stmt->via_face = expr(s->face);
+      if (s->transport) stmt->via_transport = expr(s->transport);
+      return stmt;
+    }
+    if (auto* s = dynamic_cast<SbcParser::RetryStmtContext*>(c)) return make_stmt(ast::StmtKind::Retry, s);
+    if (auto* s = dynamic_cast<SbcParser::DialogAssignContext*>(c)) {
+      auto stmt = make_stmt(ast::StmtKind::DialogAssign, s);
+      stmt->name = ident_of(s->ident());
+      stmt->value = expr(s->expr());
+      return stmt;
+    }
+    if (auto* s = dynamic_cast<SbcParser::HeaderSetContext*>(c)) {
+      auto stmt = make_stmt(ast::StmtKind::HeaderSet, s);
+      stmt->name = {unquote(s->STRING()->getText()), range(s->STRING())};
+      stmt->header_add = s->op->getText() == "add";
+      stmt->value = expr(s->expr());
+      return stmt;
+    }
+    if (auto* s = dynamic_cast<SbcParser::HeaderRemoveContext*>(c)) {
+      auto stmt = make_stmt(ast::StmtKind::HeaderRemove, s);
+      stmt->name = {unquote(s->STRING()->getText()), range(s->STRING())};
       return stmt;
     }
     if (auto* s = dynamic_cast<SbcParser::ReplyStmtContext*>(c)) {
@@ -287,6 +423,32 @@ class AstBuilder {
     if (s->level) stmt->log_level = ident(s->level);
     stmt->log_message = unquote(s->STRING()->getText());
     return stmt;
+  }
+
+  // Arms may come in either order; a second arm of one kind is kept for sema to report.
+  void match_arm(ast::Stmt& stmt, SbcParser::MatchArmContext* arm) {
+    auto body = [&](SbcParser::BlockContext* b, SbcParser::StatementContext* single) {
+      ast::Block out;
+      if (b) return block(b);
+      out.push_back(statement(single));
+      return out;
+    };
+    if (auto* some = dynamic_cast<SbcParser::SomeArmContext*>(arm)) {
+      if (stmt.binding) {
+        stmt.duplicate_arms.push_back(range(some));
+        return;
+      }
+      stmt.binding = ident(some->IDENT());
+      stmt.some_range = range(some);
+      stmt.then_block = body(some->block(), some->statement());
+    } else if (auto* none = dynamic_cast<SbcParser::NoneArmContext*>(arm)) {
+      if (stmt.none_range.end != 0) {
+        stmt.duplicate_arms.push_back(range(none));
+        return;
+      }
+      stmt.none_range = range(none);
+      stmt.else_block = body(none->block(), none->statement());
+    }
   }
 
   ast::Target target(SbcParser::TargetContext* c) {
@@ -315,6 +477,15 @@ class AstBuilder {
     if (auto* e = dynamic_cast<SbcParser::MemberExprContext*>(c)) {
       auto out = make_expr(ast::ExprKind::Member, e);
       out->operands.push_back(expr(e->expr()));
+      out->text = e->ident()->getText();
+      out->name_range = range(e->ident());
+      return out;
+    }
+    if (auto* e = dynamic_cast<SbcParser::LookupExprContext*>(c)) {
+      return binary(ast::ExprKind::Lookup, e, e->expr());
+    }
+    if (auto* e = dynamic_cast<SbcParser::CallExprContext*>(c)) {
+      auto out = binary(ast::ExprKind::Call, e, e->expr());
       out->text = e->ident()->getText();
       out->name_range = range(e->ident());
       return out;

@@ -2,14 +2,18 @@
 // compiled policy code makes. Reads are views into the request; the first decision wins.
 #include <arpa/inet.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstring>
 
 #include "abi/route_request.h"
 #include "ops/log.h"
+#include "sip/header_id.h"
 
 sbc_request::sbc_request(const sbc::sip::Message& msg, const sbc::transport::Endpoint& src,
-                         const sbc::proxy::LocalAddresses& addresses)
-    : message(msg), source(src), local(addresses) {
+                         const sbc::proxy::Listener& in, const sbc::proxy::LocalAddresses& addresses,
+                         std::vector<sbc::abi::DialogValue>& values)
+    : message(msg), source(src), listener(in), local(addresses), dialog(values) {
   ruri_ok = sbc::sip::parse_uri(msg.request_uri(), ruri);
   from_ok = sbc::sip::parse_name_addr(msg.from_value(), from);
   to_ok = sbc::sip::parse_name_addr(msg.to_value(), to);
@@ -17,9 +21,9 @@ sbc_request::sbc_request(const sbc::sip::Message& msg, const sbc::transport::End
 
 namespace sbc::abi {
 
-RouteDecision run_route(const sbc_policy& policy, sbc_request& request) {
-  policy.route_request(&request);
-  return request.decision;
+RouteDecision run_route(sbc_route_fn entry, sbc_request& request) {
+  if (entry) entry(&request);
+  return std::move(request.decision);
 }
 
 }  // namespace sbc::abi
@@ -38,6 +42,18 @@ const sbc::sip::Uri* uri_of(const sbc_request* r, uint32_t field) {
 }
 
 bool already_decided(const sbc_request* r) { return r->decision.kind != sbc::abi::RouteDecision::Kind::None; }
+
+bool name_equal(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+const sbc::data::Row* row_of(sbc_request* r, uint32_t table, int64_t row) {
+  if (!r->services.tables || table >= r->services.tables->size() || row < 0) return nullptr;
+  const sbc::data::Table& t = r->services.tables->table(table);
+  return static_cast<size_t>(row) < t.size() ? &t.row(row) : nullptr;
+}
 
 }  // namespace
 
@@ -58,6 +74,7 @@ sbc_str sbc_req_field(const sbc_request* r, uint32_t field) {
     case SBC_FIELD_TO_HOST: return view(r->to.uri.host);
     case SBC_FIELD_CALL_ID: return view(r->message.call_id());
     case SBC_FIELD_METHOD: return view(r->message.method_token());
+    case SBC_FIELD_LISTENER: return view(r->listener.name);
     case SBC_FIELD_SOURCE_IP: {
       auto* self = const_cast<sbc_request*>(r);
       if (!self->source_text[0]) {
@@ -74,6 +91,8 @@ int64_t sbc_req_int_field(const sbc_request* r, uint32_t field) {
   switch (field) {
     case SBC_FIELD_RURI_PORT: return r->ruri_ok && r->ruri.port ? r->ruri.port : -1;
     case SBC_FIELD_SOURCE_PORT: return r->source.port();
+    case SBC_FIELD_STATUS: return r->status;
+    case SBC_FIELD_FACE: return r->listener.face;
     default: return -1;
   }
 }
@@ -122,6 +141,68 @@ void sbc_act_media_relay(sbc_request* r, uint32_t from_face, uint32_t to_face, u
   r->decision.media_from = from_face;
   r->decision.media_to = to_face;
   r->decision.media_profile = profile;
+}
+
+sbc_str sbc_req_header(const sbc_request* r, const char* name, uint64_t name_len) {
+  // In reply handlers the response's headers are the interesting ones.
+  const sbc::sip::Message& m = r->response ? *r->response : r->message;
+  std::string_view wanted(name, name_len);
+  sbc::sip::HeaderId id = sbc::sip::header_id_from_name(wanted);
+  for (const auto& field : m.headers()) {
+    bool match = id != sbc::sip::HeaderId::Other ? field.id == id : name_equal(field.name, wanted);
+    if (match) return view(field.value);
+  }
+  return {"", 0};
+}
+
+uint32_t sbc_req_dispatcher(const sbc_request* r) { return r->dispatcher; }
+
+int64_t sbc_table_lookup(sbc_request* r, uint32_t table, const char* key, uint64_t key_len) {
+  if (!r->services.tables || table >= r->services.tables->size()) return -1;
+  return r->services.tables->table(table).find(std::string_view(key, key_len));
+}
+
+sbc_str sbc_row_string(sbc_request* r, uint32_t table, int64_t row, uint32_t column) {
+  const sbc::data::Row* found = row_of(r, table, row);
+  if (!found || column >= found->text.size()) return {"", 0};
+  return view(found->text[column]);
+}
+
+int64_t sbc_row_int(sbc_request* r, uint32_t table, int64_t row, uint32_t column) {
+  const sbc::data::Row* found = row_of(r, table, row);
+  if (!found || column >= found->number.size()) return -1;
+  return found->number[column];
+}
+
+void sbc_dialog_set_string(sbc_request* r, uint32_t var, const char* value, uint64_t len) {
+  if (var >= r->dialog.size()) return;
+  r->dialog[var].set = true;
+  r->dialog[var].text.assign(value, len);
+}
+
+void sbc_dialog_set_int(sbc_request* r, uint32_t var, int64_t value) {
+  if (var >= r->dialog.size()) return;
+  r->dialog[var].set = true;
+  r->dialog[var].number = value;
+}
+
+sbc_str sbc_dialog_get_string(const sbc_request* r, uint32_t var) {
+  if (var >= r->dialog.size()) return {"", 0};
+  return view(r->dialog[var].text);
+}
+
+int64_t sbc_dialog_get_int(const sbc_request* r, uint32_t var) {
+  return var < r->dialog.size() && r->dialog[var].set ? r->dialog[var].number : -1;
+}
+
+void sbc_act_header(sbc_request* r, uint32_t op, const char* name, uint64_t name_len, const char* value,
+                    uint64_t value_len) {
+  r->decision.headers.push_back({op, std::string(name, name_len), std::string(value, value_len)});
+}
+
+uint32_t sbc_act_retry_next(sbc_request* r) {
+  if (already_decided(r) || !r->services.retry_next) return 0;
+  return r->services.retry_next(r->decision) ? 1 : 0;
 }
 
 void sbc_act_log(sbc_request* r, uint32_t level, const char* message, uint64_t message_len) {

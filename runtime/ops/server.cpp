@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "dispatch/dispatcher.h"
+#include "data/table_store.h"
 #include "dispatch/prober.h"
 #include "ops/log.h"
 #include "proxy/local_addresses.h"
@@ -52,7 +53,11 @@ int run_server(const sbc_policy& policy) {
     sockets.push_back(std::move(socket));
   }
 
-  proxy::Proxy proxy(policy, local, *dispatchers, timers);
+  data::TableStore tables(policy);
+  std::vector<std::string> table_errors;
+  tables.load_all(table_errors);
+
+  proxy::Proxy proxy(policy, local, *dispatchers, tables, timers);
   for (auto& listener : local.listeners()) {
     if (!listener.udp) continue;
     uint32_t index = listener.index;

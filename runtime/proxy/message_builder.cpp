@@ -4,6 +4,7 @@
 
 #include <charconv>
 
+#include "sip/header_id.h"
 #include "sip/name_addr.h"
 #include "sip/via.h"
 
@@ -92,6 +93,28 @@ void append_via_header_for_reply(std::string& out, const sip::HeaderField& field
   out += "\r\n";
 }
 
+bool same_name(std::string_view a, std::string_view b) { return sip_name_equal(a, b); }
+
+// True when a `set` or `remove` change drops this received header.
+bool dropped_by_changes(const sip::HeaderField& field, const std::vector<HeaderChange>& changes) {
+  for (const auto& c : changes) {
+    if (c.op == HeaderChange::Op::Add) continue;
+    sip::HeaderId id = sip::header_id_from_name(c.name);
+    if (id != sip::HeaderId::Other ? field.id == id : same_name(field.name, c.name)) return true;
+  }
+  return false;
+}
+
+void append_added_headers(std::string& out, const std::vector<HeaderChange>& changes) {
+  for (const auto& c : changes) {
+    if (c.op == HeaderChange::Op::Remove) continue;
+    out.append(c.name);
+    out += ": ";
+    out.append(c.value);
+    out += "\r\n";
+  }
+}
+
 void append_body_separator_and_body(std::string& out, const sip::Message& m) {
   out += "\r\n";
   out.append(m.body());
@@ -125,15 +148,17 @@ std::string build_forwarded_request(const sip::Message& request, const ForwardEd
       case sip::HeaderId::Route:
         append_header_without_first_values(out, field, edits.routes_to_remove, routes_skipped);
         break;
-      default: out.append(field.raw_line);
+      default:
+        if (!dropped_by_changes(field, edits.header_changes)) out.append(field.raw_line);
     }
   }
   if (!saw_max_forwards) out += "Max-Forwards: 70\r\n";
+  append_added_headers(out, edits.header_changes);
   append_body_separator_and_body(out, request);
   return out;
 }
 
-std::string build_forwarded_response(const sip::Message& response) {
+std::string build_forwarded_response(const sip::Message& response, const std::vector<HeaderChange>& changes) {
   std::string out;
   out.reserve(response.text().size());
   out.append(response.start_line());
@@ -142,10 +167,11 @@ std::string build_forwarded_response(const sip::Message& response) {
   for (const auto& field : response.headers()) {
     if (field.id == sip::HeaderId::Via) {
       append_header_without_first_values(out, field, 1, vias_skipped);
-    } else {
+    } else if (!dropped_by_changes(field, changes)) {
       out.append(field.raw_line);
     }
   }
+  append_added_headers(out, changes);
   append_body_separator_and_body(out, response);
   return out;
 }

@@ -10,19 +10,29 @@
 
 namespace sbc::proxy {
 
+// A header edit the policy asked for (`header add|set|remove`).
+struct HeaderChange {
+  enum class Op : uint8_t { Add, Set, Remove };
+  Op op = Op::Add;
+  std::string_view name;
+  std::string_view value;
+};
+
 struct ForwardEdits {
   std::string_view request_uri;              // empty: keep the received Request-URI
   std::string_view via_line;                 // "Via: SIP/2.0/UDP …;branch=…\r\n", inserted on top
   size_t routes_to_remove = 0;               // leading Route values that named this SBC
   std::vector<std::string> record_route_lines;  // "Record-Route: <…>\r\n", top first
+  std::vector<HeaderChange> header_changes;
 };
 
 // The request as this proxy forwards it (RFC 3261 §16.6): new top Via, Record-Route,
 // own Route entries removed, Max-Forwards decremented (or set to 70), body unchanged.
 std::string build_forwarded_request(const sip::Message& request, const ForwardEdits& edits);
 
-// The response without its top Via value (RFC 3261 §16.7 step 3).
-std::string build_forwarded_response(const sip::Message& response);
+// The response without its top Via value (RFC 3261 §16.7 step 3), with the policy's
+// header edits.
+std::string build_forwarded_response(const sip::Message& response, const std::vector<HeaderChange>& changes = {});
 
 // A response generated here. `source_host`/`source_port` fill received/rport in the top
 // Via (RFC 3581); `to_tag` is added to To when it has none and code > 100.

@@ -12,6 +12,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "abi/route_request.h"
+#include "data/table_store.h"
 #include "dispatch/dispatcher.h"
 #include "proxy/local_addresses.h"
 #include "proxy/timer_queue.h"
@@ -35,7 +37,7 @@ struct ProxyStats {
 class Proxy {
  public:
   Proxy(const sbc_policy& policy, LocalAddresses& local, std::vector<dispatch::DispatcherSet>& dispatchers,
-        TimerQueue& timers);
+        data::TableStore& tables, TimerQueue& timers);
   ~Proxy();
 
   // Entry point for every datagram a listener receives.
@@ -60,6 +62,14 @@ class Proxy {
     bool record_route = false;
   };
 
+  // Where a routing decision is carried out: the request and the listener it came in on.
+  struct Routing {
+    ServerTransaction& server;
+    const Listener& in;
+    const sip::Message& msg;
+    size_t own_routes;
+  };
+
   // requests (proxy_requests.cpp)
   void handle_request(const Listener& in, const sip::Message& msg, const transport::Endpoint& source);
   void handle_ack(const Listener& in, const sip::Message& msg, const transport::Endpoint& source);
@@ -67,10 +77,11 @@ class Proxy {
   void route_initial(ServerTransaction& server, const Listener& in, const sip::Message& msg,
                      const transport::Endpoint& source);
   void route_in_dialog(ServerTransaction* server, const Listener& in, const sip::Message& msg);
-  void forward_to_dispatcher(ServerTransaction& server, const Listener& in, const sip::Message& msg,
-                             size_t own_routes, uint32_t set_index, uint32_t face, uint32_t transport);
-  void forward_to_uri(ServerTransaction& server, const Listener& in, const sip::Message& msg, size_t own_routes,
-                      std::string_view uri_text, uint32_t face, uint32_t transport);
+  // Carries out a decision of the request or failure route; false for "no decision".
+  bool execute(const Routing& r, const abi::RouteDecision& decision);
+  void forward_to_destination(const Routing& r, uint32_t set_index, size_t destination, uint32_t face,
+                              uint32_t transport);
+  void forward_to_uri(const Routing& r, std::string_view uri_text, uint32_t face, uint32_t transport);
   void forward(ServerTransaction* server, const sip::Message& msg, const ForwardPlan& plan);
   void reply_stateless(const Listener& in, const sip::Message& msg, const transport::Endpoint& source, int code,
                        std::string_view reason);
@@ -79,6 +90,9 @@ class Proxy {
   // responses (proxy_responses.cpp)
   void handle_response(const Listener& in, const sip::Message& msg, const transport::Endpoint& source);
   void relay_upstream(ServerTransaction& server, const sip::Message& response);
+  // Runs the policy's failure handlers for a final failure (`response` null on timeout);
+  // true when they made a new attempt or replied, so the failure is not relayed.
+  bool route_failure(ServerTransaction& server, const sip::Message* response, int status);
   void send_upstream(ServerTransaction& server, std::string text, int code);
 
   // transactions and timers (proxy_transactions.cpp)
@@ -102,6 +116,7 @@ class Proxy {
   const sbc_policy& policy_;
   LocalAddresses& local_;
   std::vector<dispatch::DispatcherSet>& dispatchers_;
+  data::TableStore& tables_;
   TimerQueue& timers_;
   std::string identity_;
   std::unordered_map<std::string, std::unique_ptr<ServerTransaction>> servers_;

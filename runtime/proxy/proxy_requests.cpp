@@ -30,10 +30,11 @@ std::string_view top_branch(const sip::Message& msg) {
 }  // namespace
 
 Proxy::Proxy(const sbc_policy& policy, LocalAddresses& local, std::vector<dispatch::DispatcherSet>& dispatchers,
-             TimerQueue& timers)
+             data::TableStore& tables, TimerQueue& timers)
     : policy_(policy),
       local_(local),
       dispatchers_(dispatchers),
+      tables_(tables),
       timers_(timers),
       identity_(policy.identity),
       random_(std::random_device{}()) {}
@@ -111,6 +112,7 @@ void Proxy::handle_cancel(const Listener& in, const sip::Message& msg, const tra
   if (it == servers_.end()) return reply_stateless(in, msg, source, 481, {});
   reply_stateless(in, msg, source, 200, {});
   ServerTransaction& invite = *it->second;
+  invite.cancelled = true;
   ClientTransaction* client = invite.client;
   log::at(log::Level::Info, msg.call_id(), "CANCEL from ", source.to_string());
   if (!client || client->final_code != 0 || client->cancelled) {
@@ -128,24 +130,13 @@ void Proxy::handle_cancel(const Listener& in, const sip::Message& msg, const tra
 void Proxy::route_initial(ServerTransaction& server, const Listener& in, const sip::Message& msg,
                           const transport::Endpoint& source) {
   RouteInspection routes = inspect_routes(msg, local_);
-  sbc_request request(msg, source, local_);
-  abi::RouteDecision decision = abi::run_route(policy_, request);
+  server.dialog.resize(policy_.dialog_var_count);
+  sbc_request request(msg, source, in, local_, server.dialog);
+  request.services.tables = &tables_;
+  abi::RouteDecision decision = abi::run_route(policy_.route_request, request);
   ++stats_.initial_requests_routed;
-  using Kind = abi::RouteDecision::Kind;
-  switch (decision.kind) {
-    case Kind::ForwardDispatcher:
-      return forward_to_dispatcher(server, in, msg, routes.own_entries, decision.dispatcher, decision.face,
-                                   decision.transport);
-    case Kind::ForwardUri: {
-      std::string_view uri = decision.uri_is_request_uri ? msg.request_uri() : std::string_view(decision.uri);
-      return forward_to_uri(server, in, msg, routes.own_entries, uri, decision.face, decision.transport);
-    }
-    case Kind::Reply:
-      log::at(log::Level::Info, msg.call_id(), msg.method_token(), " answered by policy: ", decision.code, " ",
-              decision.reason);
-      return reply(server, static_cast<int>(decision.code), decision.reason);
-    case Kind::None: break;
-  }
+  server.header_edits = decision.headers;
+  if (execute({server, in, msg, routes.own_entries}, decision)) return;
   sip::Uri ruri;
   if (msg.method() == sip::Method::Options && sip::parse_uri(msg.request_uri(), ruri) &&
       local_.is_myself(ruri.host, ruri.port)) {
@@ -156,36 +147,67 @@ void Proxy::route_initial(ServerTransaction& server, const Listener& in, const s
   reply(server, 500, "No routing decision");
 }
 
-void Proxy::forward_to_dispatcher(ServerTransaction& server, const Listener& in, const sip::Message& msg,
-                                  size_t own_routes, uint32_t set_index, uint32_t face, uint32_t transport) {
-  dispatch::DispatcherSet& set = dispatchers_[set_index];
-  dispatch::Destination* destination = set.select(msg.call_id());
-  if (!destination) {
-    log::at(log::Level::Warn, msg.call_id(), "dispatcher set ", set.name(), " has no active destination");
-    return reply(server, 503, "No destination available");
+bool Proxy::execute(const Routing& r, const abi::RouteDecision& decision) {
+  using Kind = abi::RouteDecision::Kind;
+  switch (decision.kind) {
+    case Kind::ForwardDispatcher: {
+      dispatch::DispatcherSet& set = dispatchers_[decision.dispatcher];
+      dispatch::Destination* destination = set.select(r.msg.call_id());
+      r.server.dispatcher = decision.dispatcher;
+      if (!destination) {
+        log::at(log::Level::Warn, r.msg.call_id(), "dispatcher set ", set.name(), " has no active destination");
+        reply(r.server, 503, "No destination available");
+        return true;
+      }
+      forward_to_destination(r, decision.dispatcher, static_cast<size_t>(destination - set.destinations().data()),
+                             decision.face, decision.transport);
+      return true;
+    }
+    case Kind::Retry:
+      forward_to_destination(r, r.server.dispatcher, decision.retry_destination, decision.face, decision.transport);
+      return true;
+    case Kind::ForwardUri: {
+      std::string_view uri = decision.uri_is_request_uri ? r.msg.request_uri() : std::string_view(decision.uri);
+      forward_to_uri(r, uri, decision.face, decision.transport);
+      return true;
+    }
+    case Kind::Reply:
+      log::at(log::Level::Info, r.msg.call_id(), r.msg.method_token(), " answered by policy: ", decision.code, " ",
+              decision.reason);
+      reply(r.server, static_cast<int>(decision.code), decision.reason);
+      return true;
+    case Kind::None: break;
   }
-  const Listener* out = listener_for(face == SBC_DEFAULT ? set.face() : face,
-                                     transport == SBC_DEFAULT ? set.transport() : transport);
-  if (!out) return reply(server, 503, "Outbound transport not available");
-  std::string duid = destination->duid.empty() ? "" : " (" + destination->duid + ")";
-  log::at(log::Level::Info, msg.call_id(), msg.method_token(), " ", msg.request_uri(), " from ",
-          server.source.to_string(), " on ", in.name, " -> dispatcher ", set.name(), " ", destination->uri, duid,
-          " via ", out->name);
-  forward(&server, msg, {&in, out, destination->endpoint, own_routes, creates_dialog(msg.method())});
+  return false;
 }
 
-void Proxy::forward_to_uri(ServerTransaction& server, const Listener& in, const sip::Message& msg, size_t own_routes,
-                           std::string_view uri_text, uint32_t face, uint32_t transport) {
+void Proxy::forward_to_destination(const Routing& r, uint32_t set_index, size_t index, uint32_t face,
+                                   uint32_t transport) {
+  dispatch::DispatcherSet& set = dispatchers_[set_index];
+  const dispatch::Destination& destination = set.destinations()[index];
+  r.server.tried.push_back(index);
+  const Listener* out = listener_for(face == SBC_DEFAULT ? set.face() : face,
+                                     transport == SBC_DEFAULT ? set.transport() : transport);
+  if (!out) return reply(r.server, 503, "Outbound transport not available");
+  std::string duid = destination.duid.empty() ? "" : " (" + destination.duid + ")";
+  log::at(log::Level::Info, r.msg.call_id(), r.msg.method_token(), " ", r.msg.request_uri(), " from ",
+          r.server.source.to_string(), " on ", r.in.name, " -> dispatcher ", set.name(), " ", destination.uri, duid,
+          " via ", out->name);
+  forward(&r.server, r.msg, {&r.in, out, destination.endpoint, r.own_routes, creates_dialog(r.msg.method())});
+}
+
+void Proxy::forward_to_uri(const Routing& r, std::string_view uri_text, uint32_t face, uint32_t transport) {
   sip::Uri uri;
-  if (!sip::parse_uri(uri_text, uri)) return reply(server, 416, "Unsupported URI Scheme");
+  if (!sip::parse_uri(uri_text, uri)) return reply(r.server, 416, "Unsupported URI Scheme");
   uint32_t wanted = transport == SBC_DEFAULT ? uri_transport(uri) : transport;
-  const Listener* out = listener_for(face == SBC_DEFAULT ? in.face : face, wanted);
-  if (!out) return reply(server, 503, "Outbound transport not available");
-  auto destination = transport::Endpoint::parse(uri.host, uri.port ? uri.port : (wanted == SBC_TRANSPORT_TLS ? 5061 : 5060));
-  if (!destination) return reply(server, 502, "Destination is not an IP address");
-  log::at(log::Level::Info, msg.call_id(), msg.method_token(), " ", msg.request_uri(), " from ",
-          server.source.to_string(), " on ", in.name, " -> ", destination->to_string(), " via ", out->name);
-  forward(&server, msg, {&in, out, *destination, own_routes, creates_dialog(msg.method())});
+  const Listener* out = listener_for(face == SBC_DEFAULT ? r.in.face : face, wanted);
+  if (!out) return reply(r.server, 503, "Outbound transport not available");
+  auto destination =
+      transport::Endpoint::parse(uri.host, uri.port ? uri.port : (wanted == SBC_TRANSPORT_TLS ? 5061 : 5060));
+  if (!destination) return reply(r.server, 502, "Destination is not an IP address");
+  log::at(log::Level::Info, r.msg.call_id(), r.msg.method_token(), " ", r.msg.request_uri(), " from ",
+          r.server.source.to_string(), " on ", r.in.name, " -> ", destination->to_string(), " via ", out->name);
+  forward(&r.server, r.msg, {&r.in, out, *destination, r.own_routes, creates_dialog(r.msg.method())});
 }
 
 // In-dialog requests follow their Route set: our own entries are removed, the last of
@@ -225,7 +247,15 @@ void Proxy::forward(ServerTransaction* server, const sip::Message& msg, const Fo
   // a retransmitted ACK leaves with the same branch.
   std::string branch = server ? new_branch() : "z9hG4bKsa" + std::to_string(std::hash<std::string_view>{}(top_branch(msg)));
   std::string via = "Via: SIP/2.0/UDP " + plan.out->via_sent_by + ";branch=" + branch + ";rport\r\n";
-  ForwardEdits edits{{}, via, plan.routes_to_remove, {}};
+  ForwardEdits edits{{}, via, plan.routes_to_remove, {}, {}};
+  if (server) {
+    for (const auto& edit : server->header_edits) {
+      auto op = edit.op == SBC_HEADER_REMOVE ? HeaderChange::Op::Remove
+                : edit.op == SBC_HEADER_SET  ? HeaderChange::Op::Set
+                                             : HeaderChange::Op::Add;
+      edits.header_changes.push_back({op, edit.name, edit.value});
+    }
+  }
   if (plan.record_route) {
     auto rr = [](const Listener& l, bool r2) {
       std::string line = "Record-Route: <sip:" + l.advertised_host + ":" + std::to_string(l.advertised_port);

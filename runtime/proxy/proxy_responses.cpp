@@ -2,7 +2,10 @@
 // upstream through the server transaction they answer (RFC 3261 §16.7).
 #include "ops/log.h"
 #include "proxy/message_builder.h"
+#include <algorithm>
+
 #include "proxy/proxy.h"
+#include "proxy/route_set.h"
 #include "sip/via.h"
 
 namespace sbc::proxy {
@@ -68,11 +71,59 @@ void Proxy::handle_response(const Listener&, const sip::Message& msg, const tran
           source.to_string());
   ServerTransaction* server = client.server;
   client_final_received(client, code);
-  if (server) relay_upstream(*server, msg);
+  if (!server) return;
+  if (code >= 300 && route_failure(*server, &msg, code)) return;
+  relay_upstream(*server, msg);
 }
 
 void Proxy::relay_upstream(ServerTransaction& server, const sip::Message& response) {
-  send_upstream(server, build_forwarded_response(response), response.status_code());
+  if (!policy_.route_reply) return send_upstream(server, build_forwarded_response(response), response.status_code());
+  // Reply handlers see the request, the response and the dialog variables.
+  sip::Message request;
+  request.parse(server.request);
+  sbc_request context(request, server.source, local_.listeners()[server.listener], local_, server.dialog);
+  context.services.tables = &tables_;
+  context.response = &response;
+  context.status = response.status_code();
+  context.dispatcher = server.dispatcher;
+  abi::RouteDecision decision = abi::run_route(policy_.route_reply, context);
+  std::vector<HeaderChange> changes;
+  for (const auto& edit : decision.headers) {
+    auto op = edit.op == SBC_HEADER_REMOVE ? HeaderChange::Op::Remove
+              : edit.op == SBC_HEADER_SET  ? HeaderChange::Op::Set
+                                           : HeaderChange::Op::Add;
+    changes.push_back({op, edit.name, edit.value});
+  }
+  send_upstream(server, build_forwarded_response(response, changes), response.status_code());
+}
+
+bool Proxy::route_failure(ServerTransaction& server, const sip::Message* response, int status) {
+  if (!policy_.route_failure || server.cancelled) return false;
+  sip::Message request;
+  request.parse(server.request);
+  const Listener& in = local_.listeners()[server.listener];
+  sbc_request context(request, server.source, in, local_, server.dialog);
+  context.services.tables = &tables_;
+  context.response = response;
+  context.status = status;
+  context.dispatcher = server.dispatcher;
+  context.services.retry_next = [this, &server](abi::RouteDecision& decision) {
+    if (server.dispatcher == SBC_DEFAULT) return false;
+    auto& destinations = dispatchers_[server.dispatcher].destinations();
+    for (size_t i = 0; i < destinations.size(); ++i) {
+      bool tried = std::find(server.tried.begin(), server.tried.end(), i) != server.tried.end();
+      if (tried || !destinations[i].active) continue;
+      decision.kind = abi::RouteDecision::Kind::Retry;
+      decision.retry_destination = i;
+      return true;
+    }
+    return false;
+  };
+  abi::RouteDecision decision = abi::run_route(policy_.route_failure, context);
+  if (decision.kind == abi::RouteDecision::Kind::None) return false;
+  log::at(log::Level::Info, server.call_id, "failure ", status, " handled by the policy");
+  if (!decision.headers.empty()) server.header_edits = decision.headers;
+  return execute({server, in, request, inspect_routes(request, local_).own_entries}, decision);
 }
 
 void Proxy::send_upstream(ServerTransaction& server, std::string text, int code) {

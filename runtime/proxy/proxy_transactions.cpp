@@ -65,6 +65,7 @@ ClientTransaction& Proxy::start_client(std::string branch, sip::Method method, s
   client->listener = out.index;
   client->state = method == sip::Method::Invite ? ClientState::Calling : ClientState::Trying;
   client->server = server;
+  if (server && server->client) server->client->server = nullptr;  // a retry: the old branch answers no more
   if (server) {
     client->call_id = server->call_id;
     server->client = client.get();
@@ -122,7 +123,7 @@ void Proxy::on_client_timeout(const std::string& key) {
   }
   ServerTransaction* server = client.server;
   erase_client(key);
-  if (server) reply(*server, 408, "Request Timeout");
+  if (server && !route_failure(*server, nullptr, 408)) reply(*server, 408, "Request Timeout");
 }
 
 void Proxy::client_final_received(ClientTransaction& client, int code) {

@@ -8,6 +8,7 @@
 #include <functional>
 #include <string>
 
+#include "abi/route_request.h"
 #include "proxy/timer_queue.h"
 #include "sip/method.h"
 #include "transport/endpoint.h"
@@ -41,6 +42,12 @@ struct ServerTransaction {
   TimerQueue::TimerId timer_end = 0;  // H, I, J or L: when the transaction ends
   milliseconds g_interval = T1;
   ClientTransaction* client = nullptr;
+  bool cancelled = false;
+  // Routing state for reply and failure handlers and for retries.
+  std::vector<abi::DialogValue> dialog;
+  uint32_t dispatcher = SBC_DEFAULT;  // the set the request was forwarded to
+  std::vector<size_t> tried;          // its destinations tried so far
+  std::vector<abi::HeaderEdit> header_edits;  // the route's edits, applied again on a retry
 };
 
 // Accepted is RFC 6026's: after a 2xx to an INVITE, retransmitted 2xx are still relayed (Timer M).

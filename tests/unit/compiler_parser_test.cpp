@@ -52,6 +52,8 @@ std::string sexpr(const ast::Expr& e) {
     case ast::ExprKind::Literal: return e.literal == ast::LiteralKind::String ? "\"" + e.text + "\"" : e.text;
     case ast::ExprKind::Name: return e.text;
     case ast::ExprKind::Member: return "(. " + sexpr(*e.operands[0]) + " " + e.text + ")";
+    case ast::ExprKind::Lookup: return op("[]");
+    case ast::ExprKind::Call: return op(e.text);
     case ast::ExprKind::Not: return op("not");
     case ast::ExprKind::IsMyself: return op("myself");
     case ast::ExprKind::In: return "(in " + sexpr(*e.operands[0]) + " " + e.text + ")";

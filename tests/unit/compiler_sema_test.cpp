@@ -30,12 +30,6 @@ struct Analysis {
   std::string_view text_of(SourceRange range) const { return sources.slice(range); }
 };
 
-template <typename T>
-void move_front(std::vector<T>& into, std::vector<T>& from) {
-  from.insert(from.end(), std::make_move_iterator(into.begin()), std::make_move_iterator(into.end()));
-  into = std::move(from);
-}
-
 std::unique_ptr<Analysis> analyze_text(std::string text) {
   auto a = std::make_unique<Analysis>();
   FileId prelude_file = a->sources.add_buffer("<prelude>", prelude_text);
@@ -44,12 +38,10 @@ std::unique_ptr<Analysis> analyze_text(std::string text) {
   a->policy = parse_policy(a->sources, file, a->diags);
   EXPECT_TRUE(prelude && a->policy) << "the test policy must parse";
   if (!prelude || !a->policy) return a;
-  move_front(a->policy->lets, prelude->lets);
-  move_front(a->policy->interfaces, prelude->interfaces);
-  move_front(a->policy->aliases, prelude->aliases);
-  move_front(a->policy->networks, prelude->networks);
-  move_front(a->policy->dispatchers, prelude->dispatchers);
-  move_front(a->policy->handlers, prelude->handlers);
+  ast::Policy merged = std::move(*prelude);
+  merged.file = file;
+  ast::append(merged, std::move(*a->policy));
+  a->policy = std::move(merged);
   a->model = analyze(*a->policy, a->diags);
   return a;
 }
@@ -79,6 +71,9 @@ interface internal {
 }
 
 aliases "sbc.loopback.test", external_ip
+
+// Existence is all sema checks of these files.
+tls server { certificate "/dev/null" key "/dev/null" }
 
 networks inside = 127.0.0.16/28, 127.0.0.30
 networks private = inside, rfc1918

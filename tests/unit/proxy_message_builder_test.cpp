@@ -30,7 +30,8 @@ sip::Message parse(std::string_view text) {
 TEST(ForwardedRequest, AddsViaAndRecordRouteAndDecrementsMaxForwards) {
   sip::Message in = parse(kInvite);
   ForwardEdits edits{{}, "Via: SIP/2.0/UDP 127.0.0.20:5065;branch=z9hG4bKx;rport\r\n", 1,
-                     {"Record-Route: <sip:127.0.0.20:5065;r2=on;lr>\r\n", "Record-Route: <sip:127.0.0.10:5060;r2=on;lr>\r\n"}};
+                     {"Record-Route: <sip:127.0.0.20:5065;r2=on;lr>\r\n", "Record-Route: <sip:127.0.0.10:5060;r2=on;lr>\r\n"},
+                     {}};
   std::string out = build_forwarded_request(in, edits);
   sip::Message fwd = parse(out);
   EXPECT_EQ(fwd.request_uri(), "sip:service@127.0.0.10:5060");
@@ -49,11 +50,29 @@ TEST(ForwardedRequest, AddsMaxForwardsWhenAbsentAndCanRewriteTheRequestUri) {
   std::string text(kInvite);
   text.erase(text.find("Max-Forwards: 70\r\n"), 18);
   sip::Message in = parse(text);
-  std::string out = build_forwarded_request(in, {"sip:b@192.0.2.9", "Via: SIP/2.0/UDP 1.2.3.4;branch=z9hG4bKy\r\n", 2, {}});
+  std::string out =
+      build_forwarded_request(in, {"sip:b@192.0.2.9", "Via: SIP/2.0/UDP 1.2.3.4;branch=z9hG4bKy\r\n", 2, {}, {}});
   sip::Message fwd = parse(out);
   EXPECT_EQ(fwd.request_uri(), "sip:b@192.0.2.9");
   EXPECT_EQ(fwd.max_forwards(), 70);
   EXPECT_EQ(fwd.count(sip::HeaderId::Route), 0u);
+}
+
+TEST(ForwardedRequest, AppliesThePolicysHeaderChanges) {
+  std::string text(kInvite);
+  text.insert(text.find("Content-Type"), "X-Tenant: old\r\nX-Debug: 1\r\n");
+  sip::Message in = parse(text);
+  std::vector<HeaderChange> changes = {{HeaderChange::Op::Set, "X-Tenant", "gold"},
+                                       {HeaderChange::Op::Remove, "x-debug", ""},
+                                       {HeaderChange::Op::Add, "X-Route", "int"}};
+  std::string out = build_forwarded_request(in, {{}, "Via: SIP/2.0/UDP 1.2.3.4;branch=z9hG4bKz\r\n", 0, {}, changes});
+  sip::Message fwd = parse(out);
+  std::vector<std::pair<std::string_view, std::string_view>> custom;
+  for (const auto& h : fwd.headers()) {
+    if (h.name.starts_with("X-")) custom.push_back({h.name, h.value});
+  }
+  EXPECT_EQ(custom, (std::vector<std::pair<std::string_view, std::string_view>>{{"X-Tenant", "gold"}, {"X-Route", "int"}}));
+  EXPECT_EQ(fwd.body(), "v=0\n");
 }
 
 TEST(ForwardedResponse, RemovesOnlyTheTopViaValue) {

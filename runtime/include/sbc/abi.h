@@ -15,7 +15,7 @@
 extern "C" {
 #endif
 
-#define SBC_ABI_VERSION 1u
+#define SBC_ABI_VERSION 2u
 
 enum sbc_transport { SBC_TRANSPORT_UDP = 0, SBC_TRANSPORT_TCP = 1, SBC_TRANSPORT_TLS = 2 };
 
@@ -33,7 +33,11 @@ enum sbc_field {
   SBC_FIELD_FROM_URI, SBC_FIELD_FROM_USER, SBC_FIELD_FROM_HOST,
   SBC_FIELD_TO_URI, SBC_FIELD_TO_USER, SBC_FIELD_TO_HOST,
   SBC_FIELD_SOURCE_IP, SBC_FIELD_SOURCE_PORT,
-  SBC_FIELD_CALL_ID, SBC_FIELD_METHOD
+  SBC_FIELD_CALL_ID, SBC_FIELD_METHOD,
+  SBC_FIELD_STATUS,   /* reply and failure handlers: the response's status code */
+  SBC_FIELD_HEADER,   /* read through sbc_req_header */
+  SBC_FIELD_LISTENER, /* the name of the listener the request arrived on */
+  SBC_FIELD_FACE      /* the face it arrived on (sbc_req_int_field) */
 };
 
 enum sbc_pick { SBC_PICK_ROUND_ROBIN, SBC_PICK_HASH_CALLID, SBC_PICK_WEIGHT, SBC_PICK_PRIORITY, SBC_PICK_RANDOM };
@@ -70,7 +74,73 @@ typedef struct sbc_listener {
   uint32_t has_advertise;
   sbc_ip advertise;
   uint32_t advertise_port;
+  uint32_t tls_profile; /* index into sbc_policy.tls_profiles, SBC_DEFAULT for none */
 } sbc_listener;
+
+typedef struct sbc_tls_profile {
+  const char* name;
+  uint32_t server;           /* 1 server, 0 client */
+  const char* min_version;   /* "1.2" or "1.3" */
+  const char* max_version;   /* "" for no upper bound */
+  const char* certificate;   /* absolute paths, "" when not set */
+  const char* key;
+  const char* ca;
+  const char* ciphers;
+  uint32_t verify;
+  uint32_t require;
+} sbc_tls_profile;
+
+typedef struct sbc_limits {
+  uint32_t tcp_max_connections;
+  uint32_t tls_max_connections;
+  uint32_t tcp_lifetime_s;
+  uint32_t tls_lifetime_s;
+} sbc_limits;
+
+typedef struct sbc_enum {
+  const char* name;
+  const char* const* members;
+  uint32_t member_count;
+} sbc_enum;
+
+enum sbc_column_kind {
+  SBC_COLUMN_STRING, SBC_COLUMN_INT, SBC_COLUMN_BOOL, SBC_COLUMN_URI, SBC_COLUMN_DURATION, SBC_COLUMN_ENUM
+};
+
+typedef struct sbc_column {
+  const char* name;
+  uint32_t kind;       /* enum sbc_column_kind */
+  uint32_t enum_index; /* for SBC_COLUMN_ENUM: index into sbc_policy.enums */
+} sbc_column;
+
+enum sbc_database_engine { SBC_DB_SQLITE = 0, SBC_DB_MYSQL = 1 };
+
+typedef struct sbc_database {
+  const char* name;
+  uint32_t engine;             /* enum sbc_database_engine */
+  const char* location;        /* SQLite: absolute path; MySQL: mysql://user@host:port/db */
+  const char* password_source; /* "", "env" or "file" */
+  const char* password_name;
+  uint32_t refresh_ms;
+} sbc_database;
+
+typedef struct sbc_table {
+  const char* name;
+  uint32_t database;
+  sbc_column key;
+  const sbc_column* columns;
+  uint32_t column_count;
+} sbc_table;
+
+typedef struct sbc_http {
+  uint32_t enabled;
+  sbc_ip address;
+  uint32_t port;
+  const char* const* endpoints;
+  uint32_t endpoint_count;
+  const char* token_source; /* "", "env" or "file" */
+  const char* token_name;
+} sbc_http;
 
 typedef struct sbc_network {
   const char* name;
@@ -116,8 +186,9 @@ typedef struct sbc_policy {
   uint32_t struct_size;   /* sizeof(sbc_policy), a cheap layout check */
   const char* identity;   /* Server / User-Agent header */
   const char* source_name;
-  const char* source_hash; /* hex SHA-256 of the policy text */
+  const char* source_hash; /* hex SHA-256 of the policy text (and its imports) */
   const char* compiler_version;
+  uint32_t log_level;      /* enum sbc_log_level */
   const sbc_face* faces;
   uint32_t face_count;
   const sbc_listener* listeners;
@@ -128,7 +199,21 @@ typedef struct sbc_policy {
   uint32_t network_count;
   const sbc_dispatcher* dispatchers;
   uint32_t dispatcher_count;
-  sbc_route_fn route_request;
+  const sbc_tls_profile* tls_profiles;
+  uint32_t tls_profile_count;
+  sbc_limits limits;
+  const sbc_enum* enums;
+  uint32_t enum_count;
+  const sbc_database* databases;
+  uint32_t database_count;
+  const sbc_table* tables;
+  uint32_t table_count;
+  const sbc_column* dialog_vars;
+  uint32_t dialog_var_count;
+  sbc_http http;
+  sbc_route_fn route_request; /* initial requests */
+  sbc_route_fn route_reply;   /* every response relayed upstream */
+  sbc_route_fn route_failure; /* a final failure (>= 300, or 408 on timeout) of a forwarded request */
 } sbc_policy;
 
 /* Defined by the generated object. */
@@ -151,6 +236,23 @@ uint32_t sbc_req_ip_field(const sbc_request* request, uint32_t field, sbc_ip* ou
 uint32_t sbc_req_is_myself(const sbc_request* request, uint32_t field);
 /* Exact, case-sensitive comparison of two strings (a request field and a constant). */
 uint32_t sbc_str_equal(const char* a, uint64_t a_len, const char* b, uint64_t b_len);
+/* The first value of a header (case-insensitive name, compact forms too); empty if absent. */
+sbc_str sbc_req_header(const sbc_request* request, const char* name, uint64_t name_len);
+/* The dispatcher set the request was forwarded to (reply/failure handlers), or SBC_DEFAULT. */
+uint32_t sbc_req_dispatcher(const sbc_request* request);
+
+/* --- tables and dialog variables --------------------------------------------------- */
+
+/* The row of `table` whose key is `key`, or -1. Rows come from the runtime's cache. */
+int64_t sbc_table_lookup(sbc_request* request, uint32_t table, const char* key, uint64_t key_len);
+/* Column 0 is the key; 1.. are the declared columns. */
+sbc_str sbc_row_string(sbc_request* request, uint32_t table, int64_t row, uint32_t column);
+/* Int, bool, duration (ms) and enum (member position) columns. */
+int64_t sbc_row_int(sbc_request* request, uint32_t table, int64_t row, uint32_t column);
+void sbc_dialog_set_string(sbc_request* request, uint32_t var, const char* value, uint64_t len);
+void sbc_dialog_set_int(sbc_request* request, uint32_t var, int64_t value);
+sbc_str sbc_dialog_get_string(const sbc_request* request, uint32_t var);
+int64_t sbc_dialog_get_int(const sbc_request* request, uint32_t var); /* -1 when never set */
 
 /* --- what route code may decide ---------------------------------------------------- */
 
@@ -164,6 +266,14 @@ void sbc_act_forward_uri(sbc_request* request, const char* uri, uint64_t uri_len
 void sbc_act_reply(sbc_request* request, uint32_t code, const char* reason, uint64_t reason_len);
 void sbc_act_media_relay(sbc_request* request, uint32_t from_face, uint32_t to_face, uint32_t profile);
 void sbc_act_log(sbc_request* request, uint32_t level, const char* message, uint64_t message_len);
+
+enum sbc_header_op { SBC_HEADER_ADD = 0, SBC_HEADER_SET = 1, SBC_HEADER_REMOVE = 2 };
+/* Edits the message being forwarded (requests) or relayed (responses, in reply handlers). */
+void sbc_act_header(sbc_request* request, uint32_t op, const char* name, uint64_t name_len, const char* value,
+                    uint64_t value_len);
+/* Failure handlers: forward to the next untried active destination of the set. Returns 1
+ * when there is one (the decision is made), 0 when every destination was tried. */
+uint32_t sbc_act_retry_next(sbc_request* request);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,153 @@
+// See table_store.h. SQLite is read with the system's static libsqlite3; MariaDB/MySQL
+// tables are not read by this runtime yet and stay empty (logged at start-up).
+#include "data/table_store.h"
+
+#include <sqlite3.h>
+
+#include <charconv>
+
+#include "ops/log.h"
+
+namespace sbc::data {
+namespace {
+
+std::string quote_identifier(std::string_view name) {
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+bool parse_int(std::string_view text, int64_t& out) {
+  auto r = std::from_chars(text.data(), text.data() + text.size(), out);
+  return r.ec == std::errc() && r.ptr == text.data() + text.size();
+}
+
+}  // namespace
+
+bool Table::convert(const sbc_column& column, const std::string& text, int64_t& number, std::string& why) const {
+  switch (column.kind) {
+    case SBC_COLUMN_INT:
+    case SBC_COLUMN_DURATION:
+      if (parse_int(text, number)) return true;
+      why = "not a number";
+      return false;
+    case SBC_COLUMN_BOOL:
+      if (text == "1" || text == "true" || text == "yes") number = 1;
+      else if (text == "0" || text == "false" || text == "no") number = 0;
+      else {
+        why = "not a boolean";
+        return false;
+      }
+      return true;
+    case SBC_COLUMN_ENUM: {
+      const sbc_enum& e = policy_.enums[column.enum_index];
+      for (uint32_t i = 0; i < e.member_count; ++i) {
+        // Values are matched case-insensitively: the article stores "TLS" and "tls" alike.
+        std::string_view member = e.members[i];
+        if (member.size() == text.size() &&
+            std::equal(member.begin(), member.end(), text.begin(), [](char a, char b) {
+              return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+            })) {
+          number = i;
+          return true;
+        }
+      }
+      why = "not one of the values of enum " + std::string(e.name);
+      return false;
+    }
+    default: return true;
+  }
+}
+
+size_t Table::load(const std::vector<std::vector<std::string>>& raw) {
+  rows_.clear();
+  index_.clear();
+  size_t skipped = 0;
+  for (const auto& values : raw) {
+    Row row{values, std::vector<int64_t>(values.size(), 0)};
+    std::string why;
+    bool ok = !values.empty() && !values[0].empty();
+    if (!ok) why = "empty key";
+    for (size_t c = 0; ok && c < values.size(); ++c) {
+      const sbc_column& column = c == 0 ? config_.key : config_.columns[c - 1];
+      ok = convert(column, values[c], row.number[c], why);
+      if (!ok) why = "column " + std::string(column.name) + " = \"" + values[c] + "\" is " + why;
+    }
+    if (ok && index_.count(values[0])) {
+      ok = false;
+      why = "duplicate key";
+    }
+    if (!ok) {
+      ++skipped;
+      log::warn("table ", config_.name, ": row with key \"", values.empty() ? "" : values[0], "\" skipped: ", why);
+      continue;
+    }
+    index_.emplace(values[0], static_cast<int64_t>(rows_.size()));
+    rows_.push_back(std::move(row));
+  }
+  return skipped;
+}
+
+int64_t Table::find(std::string_view key) const {
+  auto it = index_.find(std::string(key));
+  return it == index_.end() ? -1 : it->second;
+}
+
+TableStore::TableStore(const sbc_policy& policy) : policy_(policy) {
+  for (uint32_t i = 0; i < policy.table_count; ++i) tables_.emplace_back(policy, policy.tables[i]);
+}
+
+void TableStore::load_all(std::vector<std::string>& errors) {
+  for (auto& table : tables_) {
+    const sbc_database& db = policy_.databases[table.config().database];
+    std::string error;
+    bool ok = db.engine == SBC_DB_SQLITE
+                  ? load_sqlite(table, db, error)
+                  : (error = "MariaDB/MySQL tables are not read by this runtime yet", false);
+    if (!ok) {
+      std::string message = std::string("table ") + table.config().name + " (database " + db.name + "): " + error;
+      log::error(message);
+      errors.push_back(message);
+    } else {
+      log::info("table ", table.config().name, ": ", table.size(), " rows from ", db.location);
+    }
+  }
+}
+
+bool TableStore::load_sqlite(Table& table, const sbc_database& db, std::string& error) {
+  sqlite3* handle = nullptr;
+  if (sqlite3_open_v2(db.location, &handle, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    error = handle ? sqlite3_errmsg(handle) : "cannot open database";
+    sqlite3_close(handle);
+    return false;
+  }
+  const sbc_table& config = table.config();
+  std::string sql = "SELECT " + quote_identifier(config.key.name);
+  for (uint32_t c = 0; c < config.column_count; ++c) sql += ", " + quote_identifier(config.columns[c].name);
+  sql += " FROM " + quote_identifier(config.name);
+  sqlite3_stmt* statement = nullptr;
+  if (sqlite3_prepare_v2(handle, sql.c_str(), -1, &statement, nullptr) != SQLITE_OK) {
+    error = sqlite3_errmsg(handle);
+    sqlite3_close(handle);
+    return false;
+  }
+  std::vector<std::vector<std::string>> raw;
+  int columns = static_cast<int>(config.column_count) + 1;
+  while (sqlite3_step(statement) == SQLITE_ROW) {
+    std::vector<std::string> values;
+    for (int c = 0; c < columns; ++c) {
+      const unsigned char* text = sqlite3_column_text(statement, c);
+      values.emplace_back(text ? reinterpret_cast<const char*>(text) : "");
+    }
+    raw.push_back(std::move(values));
+  }
+  sqlite3_finalize(statement);
+  sqlite3_close(handle);
+  table.load(raw);
+  return true;
+}
+
+}  // namespace sbc::data
