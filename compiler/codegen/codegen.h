@@ -9,15 +9,10 @@
 #include <llvm/IR/Module.h>
 #include <llvm/Target/TargetMachine.h>
 
+#include "codegen/backend.h"
 #include "sema/policy_model.h"
 
 namespace sbcc::codegen {
-
-struct ModuleInfo {
-  std::string source_name;
-  std::string source_hash;
-  std::string compiler_version;
-};
 
 // `target` fixes the data layout, so that struct sizes match the runtime's.
 std::unique_ptr<llvm::Module> generate(const PolicyModel& model, const ModuleInfo& info, llvm::LLVMContext& context,

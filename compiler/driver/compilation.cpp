@@ -2,14 +2,14 @@
 // codegen -> optimise -> object. Linking is the driver's last step.
 #include "driver/compilation.h"
 
-#include <llvm/Support/SHA256.h>
+#include <openssl/sha.h>
 
 #include <algorithm>
+#include <array>
 #include <filesystem>
 #include <iostream>
 
-#include "codegen/codegen.h"
-#include "codegen/object_emitter.h"
+#include "driver/backend_loader.h"
 #include "driver/prelude.h"
 #include "link_config.h"
 #include "sema/sema.h"
@@ -19,7 +19,8 @@ namespace sbcc {
 namespace {
 
 std::string hex_sha256(std::string_view text) {
-  auto digest = llvm::SHA256::hash(llvm::ArrayRef<uint8_t>(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+  std::array<uint8_t, SHA256_DIGEST_LENGTH> digest;
+  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest.data());
   static constexpr char digits[] = "0123456789abcdef";
   std::string hex;
   for (uint8_t byte : digest) {
@@ -98,24 +99,20 @@ bool Compilation::analyze(bool require_files) {
   return model_.has_value();
 }
 
-bool Compilation::generate(bool optimize) {
+int Compilation::build(const std::string& emit, const std::string& output, bool optimize) {
   std::string error;
-  target_ = codegen::create_host_target(error);
-  if (!target_) {
-    std::cerr << "sbcc: error: no code generator for this machine: " << error << "\n";
-    return false;
+  codegen::BackendEntry backend = load_backend(error);
+  if (!backend) {
+    std::cerr << "sbcc: error: " << error << "\n";
+    return 2;
   }
   model_->source_name = policy_path_;
   std::string all_text;
   for (FileId file : loaded_files_) all_text.append(sources_.text(file));
-  codegen::ModuleInfo info{policy_path_, hex_sha256(all_text), SBCC_VERSION};
-  module_ = codegen::generate(*model_, info, llvm_context_, *target_);
-  if (optimize) codegen::optimize(*module_, *target_);
-  return true;
-}
-
-bool Compilation::write_object(const std::string& path, std::string& error) {
-  return codegen::write_object(*module_, *target_, path, error);
+  codegen::BackendRequest request{&*model_, {policy_path_, hex_sha256(all_text), SBCC_VERSION}, emit, output, optimize};
+  int status = backend(request, error);
+  if (status != 0) std::cerr << "sbcc: error: " << error << "\n";
+  return status;
 }
 
 }  // namespace sbcc

@@ -1,15 +1,12 @@
 // One run of the compiler over one policy: the stages in order, each usable alone so
 // that `check`, `--emit=ast`, `--emit=llvm` and a full build share the same pipeline.
+// The front end runs here; the back end is loaded from libsbcc_backend.so when needed.
 #pragma once
 
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <llvm/IR/LLVMContext.h>
-#include <llvm/IR/Module.h>
-#include <llvm/Target/TargetMachine.h>
 
 #include "basic/diagnostic_engine.h"
 #include "sema/policy_model.h"
@@ -24,15 +21,14 @@ class Compilation {
   // Parses the policy and everything it imports, then checks. False if any error
   // diagnostic was reported. A build requires the files the policy names to exist.
   bool analyze(bool require_files = false);
-  // Lowers the checked policy to optimised LLVM IR. False if the back end is unavailable.
-  bool generate(bool optimize);
-  bool write_object(const std::string& path, std::string& error);
+  // Runs the back end (libsbcc_backend.so) on the checked policy: `emit` is exe, obj or
+  // llvm. Returns the exit status; errors are printed.
+  int build(const std::string& emit, const std::string& output, bool optimize);
 
   DiagnosticEngine& diagnostics() { return diags_; }
   const SourceManager& sources() const { return sources_; }
   const ast::Policy& policy() const { return *policy_; }
   bool parsed() const { return policy_.has_value(); }
-  llvm::Module& module() { return *module_; }
 
  private:
   SourceManager sources_;
@@ -44,9 +40,6 @@ class Compilation {
   bool load_tree(FileId file, ast::Policy& merged, std::vector<std::string>& stack);
   std::optional<ast::Policy> policy_;
   std::optional<PolicyModel> model_;
-  llvm::LLVMContext llvm_context_;
-  std::unique_ptr<llvm::TargetMachine> target_;
-  std::unique_ptr<llvm::Module> module_;
 };
 
 }  // namespace sbcc

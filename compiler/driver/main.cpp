@@ -13,11 +13,9 @@
 #include <iterator>
 #include <optional>
 
-#include <llvm/Support/raw_ostream.h>
 
 #include "basic/diagnostic_render.h"
 #include "driver/compilation.h"
-#include "link/static_linker.h"
 #include "link_config.h"
 #include "syntax/ast_printer.h"
 #include "syntax/formatter.h"
@@ -212,25 +210,7 @@ int run_build(const BuildOptions& build) {
     return ok ? kExitOk : kExitPolicyErrors;
   }
   if (!ok) return kExitPolicyErrors;
-  if (!c.generate(!opts.no_optimize)) return kExitUsage;
-  if (opts.emit == "llvm") {
-    c.module().print(llvm::outs(), nullptr);
-    return kExitOk;
-  }
-  std::string error;
-  std::string object = opts.emit == "obj" ? opts.output : opts.output + ".sbcc-obj.o";
-  if (!c.write_object(object, error)) {
-    std::cerr << "sbcc: error: cannot write object " << object << ": " << error << "\n";
-    return kExitUsage;
-  }
-  if (opts.emit == "obj") return kExitOk;
-  bool linked = sbcc::link::link_static_executable({object, opts.output}, error);
-  std::remove(object.c_str());
-  if (!linked) {
-    std::cerr << "sbcc: error: " << error << "\n";
-    return kExitUsage;
-  }
-  return kExitOk;
+  return c.build(opts.emit, opts.output, !opts.no_optimize);
 }
 
 bool is_subcommand(const char* arg) {
