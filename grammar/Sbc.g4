@@ -66,6 +66,7 @@ destinationAttr : IDENT (STRING | INT) ;
 databaseDecl  : 'database' name=IDENT '=' engine=IDENT STRING databaseOption* ;
 databaseOption: 'password' source=('env' | 'file') STRING                      # passwordOption
               | 'refresh' DURATION                                              # refreshOption
+              | 'seed' STRING                                                   # seedOption
               ;
 // table routing in main key sipdomain: string { name: string  location: location }
 tableDecl   : 'table' name=IDENT 'in' database=IDENT 'key' keyColumn=ident ':' keyType=typeRef
@@ -134,7 +135,7 @@ ident       : IDENT | 'from' | 'to' | 'name' | 'ruri' | 'via' | 'ports' | 'every
             | 'password' | 'env' | 'file' | 'refresh' | 'http' | 'token' | 'reply'
             | 'failure' | 'retry' | 'next' | 'some' | 'none' | 'add' | 'set'
             | 'remove' | 'enum' | 'import' | 'off' | 'dispatcher' | 'interface' | 'networks'
-            | 'aliases' | 'let' | 'sbc' | 'log' | 'match' | 'forward' ;
+            | 'aliases' | 'let' | 'sbc' | 'log' | 'match' | 'forward' | 'seed' ;
 
 // Longest match makes `sip:…` a URI and `sip` a keyword, `10s` a duration and
 // `10.0.0.0/8` a CIDR before their pieces could be read as numbers.

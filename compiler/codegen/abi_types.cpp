@@ -23,8 +23,8 @@ AbiTypes::AbiTypes(llvm::Module& module)
   limits = llvm::StructType::create(context, {i32, i32, i32, i32}, "sbc_limits");
   enumeration = llvm::StructType::create(context, {ptr, ptr, i32}, "sbc_enum");  // name, members, member_count
   column = llvm::StructType::create(context, {ptr, i32, i32}, "sbc_column");     // name, kind, enum_index
-  // name, engine, location, password_source, password_name, refresh_ms
-  database = llvm::StructType::create(context, {ptr, i32, ptr, ptr, ptr, i32}, "sbc_database");
+  // name, engine, location, password_source, password_name, refresh_ms, seed
+  database = llvm::StructType::create(context, {ptr, i32, ptr, ptr, ptr, i32, ptr}, "sbc_database");
   // name, database, key, columns, column_count
   table = llvm::StructType::create(context, {ptr, i32, column, ptr, i32}, "sbc_table");
   // enabled, address, port, endpoints, endpoint_count, token_source, token_name

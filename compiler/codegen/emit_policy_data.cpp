@@ -150,7 +150,7 @@ llvm::Constant* databases(CodegenContext& ctx) {
     out.push_back(llvm::ConstantStruct::get(
         ctx.types.database, {ctx.string_constant(d.name), ctx.u32(static_cast<uint32_t>(d.engine)),
                              ctx.string_constant(d.location), ctx.string_constant(d.password_source),
-                             ctx.string_constant(d.password_name), ctx.u32(d.refresh_ms)}));
+                             ctx.string_constant(d.password_name), ctx.u32(d.refresh_ms), ctx.string_constant(d.seed)}));
   }
   return ctx.array_constant(ctx.types.database, out, "sbc.databases");
 }

@@ -52,6 +52,16 @@ void build_database(SemaContext& ctx, const ast::DatabaseDecl& decl) {
       d.hint = "remove it from the URL and write `password env \"DB_PASSWORD\"` or `password file \"…\"`";
     }
   }
+  if (decl.seed) {
+    if (db.engine != DatabaseEngine::Sqlite) {
+      auto& d = ctx.diags.report(DiagKind::StatementNotAllowed, decl.seed->second,
+                                 "only an SQLite database is created from a seed file");
+      d.hint = "create the MariaDB tables with the statements of `sbcc schema`";
+    } else {
+      db.seed = resolve_path(ctx, decl.seed->first, decl.seed->second);
+      check_file_exists(ctx, db.seed, decl.seed->first, decl.seed->second, "seed file");
+    }
+  }
   if (decl.password) {
     db.password_source = decl.password->first.text;
     db.password_name = decl.password->first.text == "file" ? resolve_path(ctx, decl.password->second, decl.range)

@@ -65,6 +65,7 @@ struct DatabaseModel {
   std::string password_source;  // "", "env" or "file"
   std::string password_name;
   uint32_t refresh_ms = 30'000;
+  std::string seed;  // SQLite: absolute path of SQL run to create a missing database file
 };
 
 struct ColumnModel {

@@ -219,6 +219,7 @@ struct DatabaseDecl {
   SourceRange location_range;
   std::optional<std::pair<Ident, std::string>> password;  // env|file, name
   std::optional<std::pair<std::string, SourceRange>> refresh;
+  std::optional<std::pair<std::string, SourceRange>> seed;  // SQL that creates a missing SQLite file
   SourceRange range;
 };
 

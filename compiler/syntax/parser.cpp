@@ -269,6 +269,8 @@ class AstBuilder {
         db.password = {ident(p->source), unquote(p->STRING()->getText())};
       } else if (auto* r = dynamic_cast<SbcParser::RefreshOptionContext*>(option)) {
         db.refresh = {{r->DURATION()->getText(), range(r->DURATION())}};
+      } else if (auto* seed = dynamic_cast<SbcParser::SeedOptionContext*>(option)) {
+        db.seed = {{unquote(seed->STRING()->getText()), range(seed->STRING())}};
       }
     }
     return db;

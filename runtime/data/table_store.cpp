@@ -5,6 +5,9 @@
 #include <sqlite3.h>
 
 #include <charconv>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include "ops/log.h"
 
@@ -117,7 +120,33 @@ void TableStore::load_all(std::vector<std::string>& errors) {
   }
 }
 
+// Creates a missing SQLite file from the policy's seed SQL (the loopback sample ships its
+// routing table as SQL, not as a binary file).
+static bool create_from_seed(const sbc_database& db, std::string& error) {
+  std::ifstream in(db.seed);
+  if (!in) {
+    error = std::string("cannot read seed file ") + db.seed;
+    return false;
+  }
+  std::string sql((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  sqlite3* handle = nullptr;
+  if (sqlite3_open_v2(db.location, &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+    error = handle ? sqlite3_errmsg(handle) : "cannot create database";
+    sqlite3_close(handle);
+    return false;
+  }
+  char* message = nullptr;
+  bool ok = sqlite3_exec(handle, sql.c_str(), nullptr, nullptr, &message) == SQLITE_OK;
+  if (!ok) error = std::string("seed ") + db.seed + ": " + (message ? message : "failed");
+  sqlite3_free(message);
+  sqlite3_close(handle);
+  if (ok) log::info("database ", db.name, ": created ", db.location, " from ", db.seed);
+  return ok;
+}
+
 bool TableStore::load_sqlite(Table& table, const sbc_database& db, std::string& error) {
+  std::error_code ec;
+  if (db.seed[0] && !std::filesystem::exists(db.location, ec) && !create_from_seed(db, error)) return false;
   sqlite3* handle = nullptr;
   if (sqlite3_open_v2(db.location, &handle, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
     error = handle ? sqlite3_errmsg(handle) : "cannot open database";

@@ -15,7 +15,7 @@
 extern "C" {
 #endif
 
-#define SBC_ABI_VERSION 2u
+#define SBC_ABI_VERSION 3u
 
 enum sbc_transport { SBC_TRANSPORT_UDP = 0, SBC_TRANSPORT_TCP = 1, SBC_TRANSPORT_TLS = 2 };
 
@@ -122,6 +122,7 @@ typedef struct sbc_database {
   const char* password_source; /* "", "env" or "file" */
   const char* password_name;
   uint32_t refresh_ms;
+  const char* seed;            /* SQLite: SQL creating the file when it is missing; "" for none */
 } sbc_database;
 
 typedef struct sbc_table {
