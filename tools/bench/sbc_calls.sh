@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Call-rate probe of a compiled sbc alone (not the side-by-side benchmark against
+# Kamailio): in a private network namespace, two SIPp media servers behind the sbc and a
+# SIPp caller placing RATE calls/s for DURATION s (1 s hold, INVITE/180/200/ACK/BYE with
+# Record-Route). Prints successful/failed calls, retransmissions and the sbc's CPU.
+#   tools/bench/sbc_calls.sh RATE [DURATION] [POLICY]     (as root)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+rate=${1:?usage: sbc_calls.sh RATE [DURATION] [POLICY]}
+duration=${2:-10}
+policy=${3:-$root/samples/loopback.sbc}
+
+if [[ ${SBC_BENCH_NETNS:-} != "$$" ]]; then
+  export SBC_BENCH_NETNS=$$
+  exec unshare --net -- "$BASH" "$0" "$@"
+fi
+ip link set lo up
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+"$root/build/bin/sbcc" "$policy" -o "$work/sbc"
+scenarios=$root/tests/e2e/scenarios
+for ip in 127.0.0.30 127.0.0.31; do
+  sipp -sf "$scenarios/uas_rr.xml" -i "$ip" -p 5080 -buff_size 4194304 -nostdin >"$work/uas-$ip.log" 2>&1 &
+  pids+=($!)
+done
+"$work/sbc" --log-level=warn >"$work/sbc.log" 2>&1 &
+sbc=$!
+pids+=("$sbc")
+sleep 1
+cpu_before=$(awk '{print $14 + $15}' "/proc/$sbc/stat")
+timeout $((duration + 60)) sipp 127.0.0.10:5060 -sf "$scenarios/uac_rr.xml" -s service -i 127.0.0.40 -p 5070 \
+  -r "$rate" -m $((rate * duration)) -d 1000 -buff_size 4194304 -recv_timeout 10000 -timeout $((duration + 40)) \
+  -trace_stat -stf "$work/stat.csv" -nostdin >"$work/uac.log" 2>&1 || true
+cpu_after=$(awk '{print $14 + $15}' "/proc/$sbc/stat")
+ticks=$(getconf CLK_TCK)
+column() { awk -F';' -v name="$1" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i } END { print $c }' "$work/stat.csv"; }
+echo "rate ${rate}/s for ${duration}s: $(column 'SuccessfulCall(C)') successful, $(column 'FailedCall(C)') failed," \
+  "$(column 'Retransmissions(C)') retransmissions; sbc CPU $(((cpu_after - cpu_before) * 100 / ticks / duration))% of one core"
