@@ -16,6 +16,7 @@
 #include "data/table_store.h"
 #include "dispatch/dispatcher.h"
 #include "proxy/local_addresses.h"
+#include "proxy/message_builder.h"
 #include "proxy/timer_queue.h"
 #include "proxy/transaction.h"
 #include "sbc/abi.h"
@@ -33,6 +34,9 @@ struct ProxyStats {
   uint64_t replies_generated = 0;
   uint64_t transaction_timeouts = 0;
 };
+
+// The policy's header edits as the message builder takes them (views into `edits`).
+std::vector<HeaderChange> header_changes(const std::vector<abi::HeaderEdit>& edits);
 
 class Proxy {
  public:

@@ -11,6 +11,21 @@
 namespace sbc::proxy {
 namespace {
 
+}  // namespace
+
+std::vector<HeaderChange> header_changes(const std::vector<abi::HeaderEdit>& edits) {
+  std::vector<HeaderChange> changes;
+  for (const auto& edit : edits) {
+    auto op = edit.op == SBC_HEADER_REMOVE ? HeaderChange::Op::Remove
+              : edit.op == SBC_HEADER_SET  ? HeaderChange::Op::Set
+                                           : HeaderChange::Op::Add;
+    changes.push_back({op, edit.name, edit.value});
+  }
+  return changes;
+}
+
+namespace {
+
 bool has_to_tag(const sip::Message& msg) {
   sip::NameAddr to;
   return sip::parse_name_addr(msg.to_value(), to) && !sip::header_param(to.params, "tag").empty();
@@ -248,14 +263,7 @@ void Proxy::forward(ServerTransaction* server, const sip::Message& msg, const Fo
   std::string branch = server ? new_branch() : "z9hG4bKsa" + std::to_string(std::hash<std::string_view>{}(top_branch(msg)));
   std::string via = "Via: SIP/2.0/UDP " + plan.out->via_sent_by + ";branch=" + branch + ";rport\r\n";
   ForwardEdits edits{{}, via, plan.routes_to_remove, {}, {}};
-  if (server) {
-    for (const auto& edit : server->header_edits) {
-      auto op = edit.op == SBC_HEADER_REMOVE ? HeaderChange::Op::Remove
-                : edit.op == SBC_HEADER_SET  ? HeaderChange::Op::Set
-                                             : HeaderChange::Op::Add;
-      edits.header_changes.push_back({op, edit.name, edit.value});
-    }
-  }
+  if (server) edits.header_changes = header_changes(server->header_edits);
   if (plan.record_route) {
     auto rr = [](const Listener& l, bool r2) {
       std::string line = "Record-Route: <sip:" + l.advertised_host + ":" + std::to_string(l.advertised_port);

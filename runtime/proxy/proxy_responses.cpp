@@ -87,14 +87,8 @@ void Proxy::relay_upstream(ServerTransaction& server, const sip::Message& respon
   context.status = response.status_code();
   context.dispatcher = server.dispatcher;
   abi::RouteDecision decision = abi::run_route(policy_.route_reply, context);
-  std::vector<HeaderChange> changes;
-  for (const auto& edit : decision.headers) {
-    auto op = edit.op == SBC_HEADER_REMOVE ? HeaderChange::Op::Remove
-              : edit.op == SBC_HEADER_SET  ? HeaderChange::Op::Set
-                                           : HeaderChange::Op::Add;
-    changes.push_back({op, edit.name, edit.value});
-  }
-  send_upstream(server, build_forwarded_response(response, changes), response.status_code());
+  send_upstream(server, build_forwarded_response(response, header_changes(decision.headers)),
+                response.status_code());
 }
 
 bool Proxy::route_failure(ServerTransaction& server, const sip::Message* response, int status) {
