@@ -189,7 +189,10 @@ check_uac() {
   [[ $failed == 0 ]] || note_failure "UAC: ${failed:-unknown number of} failed calls, want 0"
   UAC_486=0
   if [[ -f $WORKDIR/uac_messages.log ]]; then
-    UAC_486=$(grep -c '^SIP/2\.0 486' "$WORKDIR/uac_messages.log" || true)
+    # each "UDP message received" block whose status line is a 486 (SIPp logs an
+    # unexpected message a second time under "Unexpected UDP message received")
+    UAC_486=$(awk '/^SIP\/2\.0 486/ && prev ~ /^UDP message received/ { n++ } NF { prev = $0 } END { print n + 0 }' \
+      "$WORKDIR/uac_messages.log")
   else
     note_failure "UAC: no message trace ($WORKDIR/uac_messages.log)"
   fi
