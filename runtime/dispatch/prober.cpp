@@ -30,9 +30,10 @@ void Prober::send_probe(size_t set_index, size_t destination_index) {
   DispatcherSet& set = sets_[set_index];
   const Destination& dest = set.destinations()[destination_index];
   const proxy::Listener* from = local_.find(set.face(), set.transport());
-  if (!from || !from->udp) return;
+  if (!from || !from->active) return;
   std::string branch = proxy_.new_branch();
-  std::string via = "Via: SIP/2.0/UDP " + from->via_sent_by + ";branch=" + branch + ";rport\r\n";
+  std::string via = "Via: SIP/2.0/" + std::string(from->via_transport) + " " + from->via_sent_by + ";branch=" + branch +
+                    ";rport\r\n";
   std::string call_id = "probe-" + proxy_.new_tag() + "@" + from->advertised_host;
   std::string tag = proxy_.new_tag();
   std::string text = proxy::build_local_request({set.probe().method, dest.uri, via, set.probe().from_uri, tag, call_id,

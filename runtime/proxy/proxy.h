@@ -21,6 +21,7 @@
 #include "proxy/transaction.h"
 #include "sbc/abi.h"
 #include "sip/message.h"
+#include "transport/sender.h"
 
 namespace sbc::proxy {
 
@@ -41,7 +42,7 @@ std::vector<HeaderChange> header_changes(const std::vector<abi::HeaderEdit>& edi
 class Proxy {
  public:
   Proxy(const sbc_policy& policy, LocalAddresses& local, std::vector<dispatch::DispatcherSet>& dispatchers,
-        data::TableStore& tables, TimerQueue& timers);
+        data::TableStore& tables, TimerQueue& timers, transport::Sender& sender);
   ~Proxy();
 
   // Entry point for every datagram a listener receives.
@@ -75,6 +76,7 @@ class Proxy {
   };
 
   // requests (proxy_requests.cpp)
+  void remember_alias(const Listener& in, const sip::Message& msg, const transport::Endpoint& source);
   void handle_request(const Listener& in, const sip::Message& msg, const transport::Endpoint& source);
   void handle_ack(const Listener& in, const sip::Message& msg, const transport::Endpoint& source);
   void handle_cancel(const Listener& in, const sip::Message& msg, const transport::Endpoint& source);
@@ -122,6 +124,7 @@ class Proxy {
   std::vector<dispatch::DispatcherSet>& dispatchers_;
   data::TableStore& tables_;
   TimerQueue& timers_;
+  transport::Sender& sender_;
   std::string identity_;
   std::unordered_map<std::string, std::unique_ptr<ServerTransaction>> servers_;
   std::unordered_map<std::string, std::unique_ptr<ClientTransaction>> clients_;

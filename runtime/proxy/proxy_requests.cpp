@@ -45,12 +45,13 @@ std::string_view top_branch(const sip::Message& msg) {
 }  // namespace
 
 Proxy::Proxy(const sbc_policy& policy, LocalAddresses& local, std::vector<dispatch::DispatcherSet>& dispatchers,
-             data::TableStore& tables, TimerQueue& timers)
+             data::TableStore& tables, TimerQueue& timers, transport::Sender& sender)
     : policy_(policy),
       local_(local),
       dispatchers_(dispatchers),
       tables_(tables),
       timers_(timers),
+      sender_(sender),
       identity_(policy.identity),
       random_(std::random_device{}()) {}
 
@@ -74,11 +75,21 @@ void Proxy::on_datagram(uint32_t listener_index, std::string_view data, const tr
   }
   if (msg.is_request()) {
     ++stats_.requests_received;
+    if (in.transport != SBC_TRANSPORT_UDP) remember_alias(in, msg, source);
     handle_request(in, msg, source);
   } else {
     ++stats_.responses_received;
     handle_response(in, msg, source);
   }
+}
+
+// A client on a connection announces where it listens in its Via; later requests to
+// that address must reuse this connection (it may be unreachable otherwise).
+void Proxy::remember_alias(const Listener& in, const sip::Message& msg, const transport::Endpoint& source) {
+  sip::Via via;
+  if (!sip::parse_via(msg.top_via_value(), via)) return;
+  auto sent_by = transport::Endpoint::parse(via.host, via.port ? via.port : (in.transport == SBC_TRANSPORT_TLS ? 5061 : 5060));
+  if (sent_by) sender_.alias(in, source, *sent_by);
 }
 
 void Proxy::handle_request(const Listener& in, const sip::Message& msg, const transport::Endpoint& source) {
@@ -113,7 +124,7 @@ void Proxy::handle_ack(const Listener& in, const sip::Message& msg, const transp
     if (server.state == ServerState::Completed) {
       server.state = ServerState::Confirmed;
       timers_.cancel(server.timer_g);
-      end_server_after(server, T4);
+      end_server_after(server, server.reliable ? milliseconds(0) : T4 /* I */);
     }
     ++stats_.retransmissions_absorbed;
     return;
@@ -239,7 +250,7 @@ void Proxy::route_in_dialog(ServerTransaction* server, const Listener& in, const
   }
   uint32_t transport = uri_transport(target);
   const Listener* out = routes.outbound ? routes.outbound : &in;
-  if (out->transport != transport || !out->udp) out = listener_for(out->face, transport);
+  if (out->transport != transport || !out->active) out = listener_for(out->face, transport);
 
   auto destination = transport::Endpoint::parse(target.host, target.port ? target.port : 5060);
   if (!out || !destination) {
@@ -261,7 +272,8 @@ void Proxy::forward(ServerTransaction* server, const sip::Message& msg, const Fo
   // Stateless forwards (the ACK of a 2xx) derive the branch from the incoming one, so
   // a retransmitted ACK leaves with the same branch.
   std::string branch = server ? new_branch() : "z9hG4bKsa" + std::to_string(std::hash<std::string_view>{}(top_branch(msg)));
-  std::string via = "Via: SIP/2.0/UDP " + plan.out->via_sent_by + ";branch=" + branch + ";rport\r\n";
+  std::string via = "Via: SIP/2.0/" + std::string(plan.out->via_transport) + " " + plan.out->via_sent_by +
+                    ";branch=" + branch + ";rport\r\n";
   ForwardEdits edits{{}, via, plan.routes_to_remove, {}, {}};
   if (server) edits.header_changes = header_changes(server->header_edits);
   if (plan.record_route) {

@@ -27,13 +27,12 @@ std::string Proxy::new_tag() {
 }
 
 bool Proxy::send(const Listener& listener, std::string_view data, const transport::Endpoint& to) {
-  if (!listener.udp) return false;
-  return listener.udp->send_to(data, to);
+  return sender_.send(listener, data, to);
 }
 
 const Listener* Proxy::listener_for(uint32_t face, uint32_t transport) const {
   for (const auto& l : local_.listeners()) {
-    if (l.face == face && l.transport == transport && l.udp) return &l;
+    if (l.face == face && l.transport == transport && l.active) return &l;
   }
   return nullptr;
 }
@@ -47,6 +46,7 @@ ServerTransaction& Proxy::create_server(std::string key, const Listener& in, con
   server->call_id.assign(msg.call_id());
   server->source = source;
   server->listener = in.index;
+  server->reliable = in.transport != SBC_TRANSPORT_UDP;
   server->to_tag = new_tag();
   auto& ref = *server;
   servers_.emplace(std::move(key), std::move(server));
@@ -64,6 +64,7 @@ ClientTransaction& Proxy::start_client(std::string branch, sip::Method method, s
   client->destination = destination;
   client->listener = out.index;
   client->state = method == sip::Method::Invite ? ClientState::Calling : ClientState::Trying;
+  client->reliable = out.transport != SBC_TRANSPORT_UDP;
   client->server = server;
   if (server && server->client) server->client->server = nullptr;  // a retry: the old branch answers no more
   if (server) {
@@ -74,7 +75,7 @@ ClientTransaction& Proxy::start_client(std::string branch, sip::Method method, s
   auto& ref = *client;
   std::string key = client->key;
   clients_[key] = std::move(client);
-  arm_retransmit(ref);
+  if (!ref.reliable) arm_retransmit(ref);  // A and E only on unreliable transports
   ref.timer_timeout = timers_.schedule(kTimerB, [this, key] { on_client_timeout(key); });
   return ref;
 }
@@ -129,12 +130,13 @@ void Proxy::on_client_timeout(const std::string& key) {
 void Proxy::client_final_received(ClientTransaction& client, int code) {
   timers_.cancel(client.timer_retransmit);
   timers_.cancel(client.timer_timeout);
+  // D and K are zero on reliable transports: nothing is retransmitted to absorb.
   if (client.method == sip::Method::Invite) {
     client.state = code < 300 ? ClientState::Accepted : ClientState::Completed;
-    end_client_after(client, code < 300 ? kTimerB /* M */ : kTimerD);
+    end_client_after(client, code < 300 ? kTimerB /* M */ : client.reliable ? milliseconds(0) : kTimerD);
   } else {
     client.state = ClientState::Completed;
-    end_client_after(client, T4 /* K */);
+    end_client_after(client, client.reliable ? milliseconds(0) : T4 /* K */);
   }
 }
 
@@ -145,11 +147,11 @@ void Proxy::server_final_sent(ServerTransaction& server, int code) {
   } else if (server.method == sip::Method::Invite) {
     server.state = ServerState::Completed;
     server.g_interval = T1;
-    arm_response_retransmit(server);
+    if (!server.reliable) arm_response_retransmit(server);  // G only on unreliable transports
     end_server_after(server, kTimerB /* H */);
   } else {
     server.state = ServerState::Completed;
-    end_server_after(server, kTimerB /* J */);
+    end_server_after(server, server.reliable ? milliseconds(0) : kTimerB /* J */);
   }
 }
 

@@ -36,6 +36,7 @@ struct ServerTransaction {
   transport::Endpoint source;
   uint32_t listener = 0;
   ServerState state = ServerState::Trying;
+  bool reliable = false;  // arrived over TCP/TLS
   std::string last_response;  // resent when the request is retransmitted
   std::string to_tag;         // for replies generated here
   TimerQueue::TimerId timer_g = 0;  // response retransmission (INVITE, unreliable)
@@ -62,6 +63,7 @@ struct ClientTransaction {
   transport::Endpoint destination;
   uint32_t listener = 0;
   ClientState state = ClientState::Calling;
+  bool reliable = false;  // TCP/TLS: the transport retransmits, the transaction does not
   TimerQueue::TimerId timer_retransmit = 0;  // A (INVITE) or E (non-INVITE)
   TimerQueue::TimerId timer_timeout = 0;     // B or F
   TimerQueue::TimerId timer_end = 0;         // D, K or M

@@ -27,7 +27,9 @@
 #
 # Environment: E2E_OUT=DIR keeps the files in DIR/basic_call/ (else a mktemp
 # dir, removed when the test passes); E2E_CALLS, E2E_RATE, E2E_HOLD_MS change
-# the load (defaults 200, 20, 500); SBC_LOG_LEVEL (default info).
+# the load (defaults 200, 20, 500); SBC_LOG_LEVEL (default info);
+# E2E_UAC_TRANSPORT the caller's SIPp transport (u1, default; t1 for TCP, so the
+# call crosses from TCP outside to UDP inside).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -129,7 +131,7 @@ run_uac() { # places the calls; sets UAC_RC
   e2e_log "UAC: $CALLS calls at $RATE calls/s, hold ${HOLD_MS} ms -> $SBC_EXT_IP:$SBC_EXT_PORT"
   start_bg uac timeout -k 5 "$((UAC_TIMEOUT + 10))" \
     sipp "$SBC_EXT_IP:$SBC_EXT_PORT" -sf "$SCENARIOS/uac_rr.xml" -s service \
-    -i "$UAC_IP" -p "$UAC_PORT" -t u1 -r "$RATE" -m "$CALLS" -l 200 -d "$HOLD_MS" \
+    -i "$UAC_IP" -p "$UAC_PORT" -t "${E2E_UAC_TRANSPORT:-u1}" -r "$RATE" -m "$CALLS" -l 200 -d "$HOLD_MS" \
     -recv_timeout "$RECV_TIMEOUT_MS" -timeout "${UAC_TIMEOUT}s" -timeout_error \
     -buff_size "$SIPP_BUFF" -nostdin \
     -trace_stat -stf uac_stat.csv -fd 1 \
