@@ -4,6 +4,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -59,6 +60,13 @@ int run_server(const sbc_policy& policy) {
   dispatch::Prober prober(proxy, local, *dispatchers, timers);
   prober.start();
 
+  // Dialogs without a BYE end after 12 hours, as with Kamailio's default dlg timeout.
+  std::function<void()> expire_dialogs = [&] {
+    proxy.expire_dialogs(std::chrono::hours(12));
+    timers.schedule(std::chrono::minutes(1), expire_dialogs);
+  };
+  timers.schedule(std::chrono::minutes(1), expire_dialogs);
+
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;
@@ -70,7 +78,11 @@ int run_server(const sbc_policy& policy) {
   log::info(policy.identity, " ready: policy ", policy.source_name, " (",
             std::string_view(policy.source_hash).substr(0, 12), ")");
   io.run();
-  log::info("stopped");
+  const auto& stats = proxy.stats();
+  log::info("stopped: ", stats.requests_received, " requests, ", stats.responses_received, " responses, ",
+            stats.parse_errors, " malformed; dialogs ", stats.dialogs_established, " established, ",
+            stats.dialogs_ended, " ended by BYE, ", stats.dialogs_expired, " expired, ", proxy.dialog_count(),
+            " still open");
   return 0;
 }
 

@@ -15,6 +15,7 @@
 #include "abi/route_request.h"
 #include "data/table_store.h"
 #include "dispatch/dispatcher.h"
+#include "proxy/dialog.h"
 #include "proxy/local_addresses.h"
 #include "proxy/message_builder.h"
 #include "proxy/timer_queue.h"
@@ -34,6 +35,9 @@ struct ProxyStats {
   uint64_t in_dialog_requests_routed = 0;
   uint64_t replies_generated = 0;
   uint64_t transaction_timeouts = 0;
+  uint64_t dialogs_established = 0;
+  uint64_t dialogs_ended = 0;
+  uint64_t dialogs_expired = 0;
 };
 
 // The policy's header edits as the message builder takes them (views into `edits`).
@@ -57,6 +61,9 @@ class Proxy {
   const std::string& identity() const { return identity_; }
   const ProxyStats& stats() const { return stats_; }
   size_t transaction_count() const { return servers_.size() + clients_.size(); }
+  size_t dialog_count() const { return dialogs_.size(); }
+  // Ends dialogs older than `lifetime`; called periodically by the server.
+  void expire_dialogs(std::chrono::seconds lifetime);
 
  private:
   struct ForwardPlan {
@@ -83,6 +90,7 @@ class Proxy {
   void route_initial(ServerTransaction& server, const Listener& in, const sip::Message& msg,
                      const transport::Endpoint& source);
   void route_in_dialog(ServerTransaction* server, const Listener& in, const sip::Message& msg);
+  void attach_dialog(ServerTransaction& server, const sip::Message& msg);
   // Carries out a decision of the request or failure route; false for "no decision".
   bool execute(const Routing& r, const abi::RouteDecision& decision);
   void forward_to_destination(const Routing& r, uint32_t set_index, size_t destination, uint32_t face,
@@ -110,6 +118,8 @@ class Proxy {
   void server_final_sent(ServerTransaction& server, int code);
   void client_final_received(ClientTransaction& client, int code);
   void arm_retransmit(ClientTransaction& client);
+  void arm_timer_c(ClientTransaction& client);
+  void track_dialog(ServerTransaction& server, const ClientTransaction& client, const sip::Message& response);
   void on_client_timeout(const std::string& key);
   void arm_response_retransmit(ServerTransaction& server);
   void end_server_after(ServerTransaction& server, milliseconds delay);
@@ -128,6 +138,7 @@ class Proxy {
   std::string identity_;
   std::unordered_map<std::string, std::unique_ptr<ServerTransaction>> servers_;
   std::unordered_map<std::string, std::unique_ptr<ClientTransaction>> clients_;
+  DialogTable dialogs_;
   sip::Message scratch_;  // re-parses stored requests (ACK/CANCEL building) without allocating
   ProxyStats stats_;
   std::mt19937_64 random_;

@@ -240,6 +240,7 @@ void Proxy::forward_to_uri(const Routing& r, std::string_view uri_text, uint32_t
 // them names the face to leave from, and the next entry (or the R-URI) is the next hop.
 void Proxy::route_in_dialog(ServerTransaction* server, const Listener& in, const sip::Message& msg) {
   ++stats_.in_dialog_requests_routed;
+  if (server) attach_dialog(*server, msg);
   RouteInspection routes = inspect_routes(msg, local_);
   sip::Uri target;
   if (routes.has_next) {
@@ -266,6 +267,22 @@ void Proxy::route_in_dialog(ServerTransaction* server, const Listener& in, const
   log::at(msg.method() == sip::Method::Ack ? log::Level::Debug : log::Level::Info, msg.call_id(), "in-dialog ",
           msg.method_token(), " on ", in.name, " -> ", destination->to_string(), " via ", out->name);
   forward(server, msg, {&in, out, *destination, routes.own_entries, false});
+}
+
+// An in-dialog request carries the dialog's variables to its reply and failure handlers.
+void Proxy::attach_dialog(ServerTransaction& server, const sip::Message& msg) {
+  sip::NameAddr from;
+  sip::NameAddr to;
+  if (!sip::parse_name_addr(msg.from_value(), from) || !sip::parse_name_addr(msg.to_value(), to)) return;
+  std::string key =
+      DialogTable::key(msg.call_id(), sip::header_param(from.params, "tag"), sip::header_param(to.params, "tag"));
+  Dialog* dialog = dialogs_.find(key);
+  if (!dialog) return;
+  dialog->last_request = std::chrono::steady_clock::now();
+  if (msg.method() == sip::Method::Bye) dialog->terminating = true;
+  server.dialog = dialog->variables;
+  server.dispatcher = dialog->dispatcher;
+  server.dialog_key = std::move(key);
 }
 
 void Proxy::forward(ServerTransaction* server, const sip::Message& msg, const ForwardPlan& plan) {

@@ -6,6 +6,7 @@
 
 #include "proxy/proxy.h"
 #include "proxy/route_set.h"
+#include "sip/name_addr.h"
 #include "sip/via.h"
 
 namespace sbc::proxy {
@@ -44,6 +45,7 @@ void Proxy::handle_response(const Listener&, const sip::Message& msg, const tran
         timers_.cancel(client.timer_timeout);     // B only applies while Calling
       }
     }
+    if (is_invite && code > 100) arm_timer_c(client);  // each provisional restarts Timer C
     if (code > 100 && client.server) relay_upstream(*client.server, msg);
     return;
   }
@@ -70,10 +72,36 @@ void Proxy::handle_response(const Listener&, const sip::Message& msg, const tran
   log::at(log::Level::Info, msg.call_id(), code, " ", msg.reason_phrase(), " to ", msg.cseq_method_token(), " from ",
           source.to_string());
   ServerTransaction* server = client.server;
+  timers_.cancel(client.timer_c);
   client_final_received(client, code);
   if (!server) return;
   if (code >= 300 && route_failure(*server, &msg, code)) return;
+  if (is_invite && code < 300) track_dialog(*server, client, msg);
+  if (client.method == sip::Method::Bye && !server->dialog_key.empty()) {
+    dialogs_.end(server->dialog_key);
+    ++stats_.dialogs_ended;
+  }
   relay_upstream(*server, msg);
+}
+
+// A 2xx to an INVITE establishes a dialog (a re-INVITE's 2xx finds the one it is in).
+void Proxy::track_dialog(ServerTransaction& server, const ClientTransaction&, const sip::Message& response) {
+  if (!server.dialog_key.empty()) return;
+  sip::NameAddr from;
+  sip::NameAddr to;
+  if (!sip::parse_name_addr(response.from_value(), from) || !sip::parse_name_addr(response.to_value(), to)) return;
+  std::string key = DialogTable::key(response.call_id(), sip::header_param(from.params, "tag"),
+                                     sip::header_param(to.params, "tag"));
+  if (dialogs_.find(key)) return;
+  auto now = std::chrono::steady_clock::now();
+  dialogs_.establish(key, Dialog{server.call_id, server.dialog, server.dispatcher, now, now, false});
+  ++stats_.dialogs_established;
+}
+
+void Proxy::expire_dialogs(std::chrono::seconds lifetime) {
+  size_t ended = dialogs_.expire(std::chrono::steady_clock::now(), lifetime);
+  if (ended) log::warn(ended, " dialogs ended after ", lifetime.count(), " s without a BYE");
+  stats_.dialogs_expired += ended;
 }
 
 void Proxy::relay_upstream(ServerTransaction& server, const sip::Message& response) {

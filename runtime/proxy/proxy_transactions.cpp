@@ -104,6 +104,29 @@ void Proxy::arm_retransmit(ClientTransaction& client) {
   });
 }
 
+// Timer C: a proxied INVITE that rings for more than three minutes is cancelled
+// downstream and answered 408 upstream.
+void Proxy::arm_timer_c(ClientTransaction& client) {
+  timers_.cancel(client.timer_c);
+  std::string key = client.key;
+  client.timer_c = timers_.schedule(kTimerC, [this, key] {
+    auto it = clients_.find(key);
+    if (it == clients_.end()) return;
+    ClientTransaction& c = *it->second;
+    c.timer_c = 0;
+    if (c.final_code != 0 || c.cancelled) return;
+    ++stats_.transaction_timeouts;
+    log::at(log::Level::Warn, c.call_id, "no final response from ", c.destination.to_string(), " (timer C)");
+    c.cancelled = true;
+    scratch_.parse(c.request);
+    std::string cancel = build_cancel(scratch_);
+    ServerTransaction* server = c.server;
+    start_client(c.branch, sip::Method::Cancel, std::move(cancel), local_.listeners()[c.listener], c.destination,
+                 nullptr);
+    if (server) reply(*server, 408, "Request Timeout");
+  });
+}
+
 void Proxy::on_client_timeout(const std::string& key) {
   auto it = clients_.find(key);
   if (it == clients_.end()) return;
@@ -198,6 +221,7 @@ void Proxy::erase_client(const std::string& key) {
   timers_.cancel(client.timer_retransmit);
   timers_.cancel(client.timer_timeout);
   timers_.cancel(client.timer_end);
+  timers_.cancel(client.timer_c);
   if (client.server && client.server->client == &client) client.server->client = nullptr;
   clients_.erase(it);
 }

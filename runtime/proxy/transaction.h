@@ -23,6 +23,7 @@ constexpr milliseconds T2{4000};
 constexpr milliseconds T4{5000};
 constexpr milliseconds kTimerB = 64 * T1;  // also F, H, J, L
 constexpr milliseconds kTimerD{32000};
+constexpr milliseconds kTimerC{180000};  // RFC 3261 §16.6 step 11: more than 3 minutes
 
 struct ClientTransaction;
 
@@ -49,6 +50,7 @@ struct ServerTransaction {
   uint32_t dispatcher = SBC_DEFAULT;  // the set the request was forwarded to
   std::vector<size_t> tried;          // its destinations tried so far
   std::vector<abi::HeaderEdit> header_edits;  // the route's edits, applied again on a retry
+  std::string dialog_key;                     // in-dialog requests: the dialog they belong to
 };
 
 // Accepted is RFC 6026's: after a 2xx to an INVITE, retransmitted 2xx are still relayed (Timer M).
@@ -67,6 +69,7 @@ struct ClientTransaction {
   TimerQueue::TimerId timer_retransmit = 0;  // A (INVITE) or E (non-INVITE)
   TimerQueue::TimerId timer_timeout = 0;     // B or F
   TimerQueue::TimerId timer_end = 0;         // D, K or M
+  TimerQueue::TimerId timer_c = 0;           // proxy INVITE: no final response for 3 minutes
   milliseconds interval = T1;
   int final_code = 0;
   bool cancelled = false;

@@ -221,6 +221,14 @@ print_summary() {
   fi
 }
 
+check_dialogs() { # the sbc's closing stats: one dialog per call, every one ended by its BYE
+  local line
+  line=$(grep -o "dialogs [0-9]* established, [0-9]* ended by BYE, [0-9]* expired, [0-9]* still open" \
+    "$WORKDIR/sbc.log" | tail -1)
+  [[ $line == "dialogs $CALLS established, $CALLS ended by BYE, 0 expired, 0 still open" ]] ||
+    note_failure "sbc dialog stats: '${line:-none logged}', want $CALLS established and ended, 0 open"
+}
+
 main() {
   (($# == 2)) || usage
   SBCC=$(readlink -f "$1")
@@ -254,6 +262,7 @@ main() {
 
   check_uac
   check_uas
+  check_dialogs
   print_summary
   stop_all
   if ((${#FAILURES[@]})); then exit 1; fi
