@@ -506,12 +506,13 @@ TEST_F(ProxyTest, InDialogByeFollowsTheRouteSetToTheOtherFace) {
     uint32_t out;
     transport::Endpoint next_hop;
     const char* via_sent_by;
+    const char* branch;
   };
   const Case cases[] = {
       {"caller hangs up", kExternal, kCaller, "<sip:127.0.0.10:5060;r2=on;lr>, <sip:127.0.0.20:5065;r2=on;lr>",
-       "sip:bob@127.0.0.30:5080", kInternal, kFirst, "127.0.0.20:5065"},
+       "sip:bob@127.0.0.30:5080", kInternal, kFirst, "127.0.0.20:5065", "z9hG4bK-bye-from-caller"},
       {"callee hangs up", kInternal, kFirst, "<sip:127.0.0.20:5065;r2=on;lr>, <sip:127.0.0.10:5060;r2=on;lr>",
-       "sip:alice@127.0.0.40:5070", kExternal, kCaller, "127.0.0.10:5060"},
+       "sip:alice@127.0.0.40:5070", kExternal, kCaller, "127.0.0.10:5060", "z9hG4bK-bye-from-callee"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
@@ -521,7 +522,7 @@ TEST_F(ProxyTest, InDialogByeFollowsTheRouteSetToTheOtherFace) {
     s.route = c.route;
     s.to_tag = "bob-tag";
     s.cseq = "2";
-    s.via = "SIP/2.0/UDP "s + c.source.to_string() + ";branch=z9hG4bK-bye-" + c.name[7] + ";rport";
+    s.via = "SIP/2.0/UDP "s + c.source.to_string() + ";branch=" + c.branch + ";rport";
     s.body.clear();
     receive(c.in, request(s), c.source);
     ASSERT_EQ(sent().size(), 1u);
