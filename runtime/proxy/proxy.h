@@ -87,6 +87,7 @@ class Proxy {
   void handle_request(const Listener& in, const sip::Message& msg, const transport::Endpoint& source);
   void handle_ack(const Listener& in, const sip::Message& msg, const transport::Endpoint& source);
   void handle_cancel(const Listener& in, const sip::Message& msg, const transport::Endpoint& source);
+  void send_cancel(ClientTransaction& client);
   void route_initial(ServerTransaction& server, const Listener& in, const sip::Message& msg,
                      const transport::Endpoint& source);
   void route_in_dialog(ServerTransaction* server, const Listener& in, const sip::Message& msg);

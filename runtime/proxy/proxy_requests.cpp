@@ -96,9 +96,8 @@ void Proxy::handle_request(const Listener& in, const sip::Message& msg, const tr
   if (msg.method() == sip::Method::Ack) return handle_ack(in, msg, source);
   if (msg.method() == sip::Method::Cancel) return handle_cancel(in, msg, source);
 
-  std::string_view branch = top_branch(msg);
-  if (branch.empty()) return reply_stateless(in, msg, source, 400, "Missing Via branch");
-  std::string key = transaction_key(branch, msg.method());
+  std::string key = server_transaction_key(msg, msg.method());
+  if (key.empty()) return reply_stateless(in, msg, source, 400, "Missing Via branch");
   if (auto it = servers_.find(key); it != servers_.end()) {
     ++stats_.retransmissions_absorbed;
     if (!it->second->last_response.empty()) send(in, it->second->last_response, it->second->source);
@@ -118,8 +117,7 @@ void Proxy::handle_request(const Listener& in, const sip::Message& msg, const tr
 // An ACK either ends a non-2xx INVITE transaction of ours (same branch) or is the
 // end-to-end ACK of a 2xx, routed like any request inside the dialog.
 void Proxy::handle_ack(const Listener& in, const sip::Message& msg, const transport::Endpoint&) {
-  std::string_view branch = top_branch(msg);
-  if (auto it = servers_.find(transaction_key(branch, sip::Method::Invite)); it != servers_.end()) {
+  if (auto it = servers_.find(server_transaction_key(msg, sip::Method::Invite)); it != servers_.end()) {
     ServerTransaction& server = *it->second;
     if (server.state == ServerState::Completed) {
       server.state = ServerState::Confirmed;
@@ -129,28 +127,40 @@ void Proxy::handle_ack(const Listener& in, const sip::Message& msg, const transp
     ++stats_.retransmissions_absorbed;
     return;
   }
+  if (msg.max_forwards() == 0) return;  // an ACK cannot be answered 483: drop it (§16.3)
   route_in_dialog(nullptr, in, msg);
 }
 
 void Proxy::handle_cancel(const Listener& in, const sip::Message& msg, const transport::Endpoint& source) {
-  std::string_view branch = top_branch(msg);
-  auto it = servers_.find(transaction_key(branch, sip::Method::Invite));
+  auto it = servers_.find(server_transaction_key(msg, sip::Method::Invite));
   if (it == servers_.end()) return reply_stateless(in, msg, source, 481, {});
-  reply_stateless(in, msg, source, 200, {});
+  reply_stateless(in, msg, source, 200, {});  // a retransmitted CANCEL is answered again, nothing more
   ServerTransaction& invite = *it->second;
+  bool first_cancel = !invite.cancelled;
   invite.cancelled = true;
   ClientTransaction* client = invite.client;
+  if (!first_cancel) return;
   log::at(log::Level::Info, msg.call_id(), "CANCEL from ", source.to_string());
-  if (!client || client->final_code != 0 || client->cancelled) {
-    // Nothing forwarded yet, or already answered: end the INVITE here.
+  if (!client) {
+    // Nothing forwarded: end the INVITE here.
     if (invite.state == ServerState::Trying || invite.state == ServerState::Proceeding) reply(invite, 487, {});
     return;
   }
+  if (client->final_code != 0 || client->cancelled) return;  // already answered or cancelled downstream
   client->cancelled = true;
-  scratch_.parse(client->request);
+  if (client->state == ClientState::Calling) {
+    client->cancel_pending = true;  // RFC 3261 §9.1: not before a provisional response
+    return;
+  }
+  send_cancel(*client);
+}
+
+void Proxy::send_cancel(ClientTransaction& client) {
+  client.cancel_pending = false;
+  scratch_.parse(client.request);
   std::string cancel = build_cancel(scratch_);
-  const Listener& out = local_.listeners()[client->listener];
-  start_client(client->branch, sip::Method::Cancel, std::move(cancel), out, client->destination, nullptr);
+  const Listener& out = local_.listeners()[client.listener];
+  start_client(client.branch, sip::Method::Cancel, std::move(cancel), out, client.destination, nullptr);
 }
 
 void Proxy::route_initial(ServerTransaction& server, const Listener& in, const sip::Message& msg,

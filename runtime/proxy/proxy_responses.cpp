@@ -45,6 +45,7 @@ void Proxy::handle_response(const Listener&, const sip::Message& msg, const tran
         timers_.cancel(client.timer_timeout);     // B only applies while Calling
       }
     }
+    if (is_invite && client.cancel_pending) return send_cancel(client);  // the CANCEL that waited
     if (is_invite && code > 100) arm_timer_c(client);  // each provisional restarts Timer C
     if (code > 100 && client.server) relay_upstream(*client.server, msg);
     return;

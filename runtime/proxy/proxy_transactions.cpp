@@ -118,11 +118,8 @@ void Proxy::arm_timer_c(ClientTransaction& client) {
     ++stats_.transaction_timeouts;
     log::at(log::Level::Warn, c.call_id, "no final response from ", c.destination.to_string(), " (timer C)");
     c.cancelled = true;
-    scratch_.parse(c.request);
-    std::string cancel = build_cancel(scratch_);
     ServerTransaction* server = c.server;
-    start_client(c.branch, sip::Method::Cancel, std::move(cancel), local_.listeners()[c.listener], c.destination,
-                 nullptr);
+    send_cancel(c);
     if (server) reply(*server, 408, "Request Timeout");
   });
 }

@@ -73,6 +73,7 @@ struct ClientTransaction {
   milliseconds interval = T1;
   int final_code = 0;
   bool cancelled = false;
+  bool cancel_pending = false;  // cancelled before any provisional: CANCEL waits for one (§9.1)
   ServerTransaction* server = nullptr;
   // For requests this SBC originates (probes): called once with the final status,
   // 408 on timeout.
@@ -82,5 +83,8 @@ struct ClientTransaction {
 // The transaction key: the top Via branch with the method that owns it (ACK and CANCEL
 // reuse the INVITE's branch but CANCEL is a transaction of its own).
 std::string transaction_key(std::string_view branch, sip::Method method);
+// A server transaction's key also holds the top Via's sent-by (RFC 3261 §17.2.3): two
+// clients that happen to pick the same branch are two transactions.
+std::string server_transaction_key(const sip::Message& request, sip::Method method);
 
 }  // namespace sbc::proxy

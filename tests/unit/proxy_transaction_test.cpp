@@ -292,6 +292,22 @@ TEST_F(ProxyTest, InviteRetransmissionIsAbsorbedAndTheTryingResent) {
   EXPECT_EQ(proxy_->stats().initial_requests_routed, 1u);
 }
 
+// RFC 3261 §17.2.3: a request matches a server transaction by branch, sent-by and method;
+// the same branch from another client is a new request, not a retransmission.
+TEST_F(ProxyTest, SameBranchFromAnotherSentByIsANewTransaction) {
+  forward_invite(invite());
+  const transport::Endpoint other = ep("127.0.0.50", 5090);
+  RequestSpec s;
+  s.via = "SIP/2.0/UDP 127.0.0.50:5090;branch=z9hG4bK-caller-1;rport";
+  s.call_id = "call-2@127.0.0.50";
+  receive(kExternal, request(s), other);
+  ASSERT_EQ(sent().size(), 2u) << "100 Trying to the second client and its INVITE forwarded";
+  EXPECT_TRUE(went(sent()[0], kExternal, other)) << sent()[0].to.to_string();
+  EXPECT_EQ(parse(sent()[0].data).call_id(), "call-2@127.0.0.50");
+  EXPECT_EQ(sent()[1].listener, kInternal);
+  EXPECT_EQ(parse(sent()[1].data).call_id(), "call-2@127.0.0.50");
+}
+
 TEST_F(ProxyTest, NonInviteAnsweredByThePolicyGetsItsReplyAndNoTrying) {
   RequestSpec s;
   s.method = "MESSAGE";
@@ -578,6 +594,21 @@ TEST_F(ProxyTest, AckForTwoHundredIsForwardedStatelesslyAlongTheRouteSet) {
   EXPECT_EQ(branch_of(parse(sent()[0].data)), branch);
 }
 
+// RFC 3261 §16.3 step 3: a request with Max-Forwards 0 is not forwarded; an ACK cannot be
+// answered, so it is dropped (otherwise a routing loop of ACKs never ends).
+TEST_F(ProxyTest, AckWithMaxForwardsZeroIsNotForwarded) {
+  RequestSpec s;
+  s.method = "ACK";
+  s.ruri = "sip:bob@127.0.0.30:5080";
+  s.route = "<sip:127.0.0.10:5060;r2=on;lr>, <sip:127.0.0.20:5065;r2=on;lr>";
+  s.via = "SIP/2.0/UDP 127.0.0.40:5070;branch=z9hG4bK-ack-hops;rport";
+  s.to_tag = "bob-tag";
+  s.max_forwards = "0";
+  s.body.clear();
+  from_caller(request(s));
+  EXPECT_TRUE(sent().empty()) << sent().front().data;
+}
+
 // --- requests the proxy refuses ------------------------------------------------------
 
 TEST_F(ProxyTest, MaxForwardsZeroIsAnswered483AndNotForwarded) {
@@ -615,16 +646,15 @@ TEST_F(ProxyTest, MalformedButAnswerableRequestsAreAnswered400) {
   EXPECT_EQ(proxy_->transaction_count(), 0u);
 }
 
-TEST_F(ProxyTest, MalformedRequestWithoutCallIdIsAnswered400) {
+// A 400 without a Call-ID would itself be malformed (RFC 3261 §8.2.6.2 copies it), so the
+// request is dropped and counted rather than answered.
+TEST_F(ProxyTest, RequestWithoutCallIdIsDroppedAndCounted) {
   std::string text = invite();
   text.erase(text.find("Call-ID: "), std::strlen("Call-ID: call-1@127.0.0.40\r\n"));
   from_caller(text);
   EXPECT_EQ(proxy_->stats().parse_errors, 1u);
-  ASSERT_EQ(sent().size(), 1u) << "a request with a Via (and From, To, CSeq) but no Call-ID gets no answer";
-  EXPECT_TRUE(went(sent()[0], kExternal, kCaller));
-  sip::Message r;
-  r.parse(sent()[0].data);  // lacks a Call-ID itself
-  EXPECT_EQ(r.status_code(), 400);
+  EXPECT_TRUE(sent().empty());
+  EXPECT_EQ(proxy_->transaction_count(), 0u);
 }
 
 TEST_F(ProxyTest, GarbageIsDroppedSilentlyAndCounted) {
@@ -651,6 +681,18 @@ TEST_F(ProxyTest, TimerARetransmitsTheInviteAfterT1) {
   ASSERT_EQ(sent().size(), 1u);
   EXPECT_TRUE(went(sent()[0], kInternal, kFirst));
   EXPECT_EQ(sent()[0].data, forwarded.data) << "the same bytes, so the same branch";
+}
+
+TEST_F(ProxyTest, TimerGRetransmitsTheRelayedBusyUntilTheCallersAck) {
+  Sent forwarded = forward_invite(invite());
+  receive(kInternal, response_to(forwarded, 486, "Busy Here", "busy-tag"), kFirst);
+  ASSERT_EQ(sent().size(), 2u);
+  std::string busy = sent()[1].data;
+  clear();
+  run_for(std::chrono::milliseconds(600));
+  ASSERT_EQ(sent().size(), 1u);
+  EXPECT_TRUE(went(sent()[0], kExternal, kCaller));
+  EXPECT_EQ(sent()[0].data, busy);
 }
 
 TEST_F(ProxyTest, ProvisionalFromDownstreamStopsTimerA) {
