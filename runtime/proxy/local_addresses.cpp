@@ -52,6 +52,9 @@ LocalAddresses::LocalAddresses(const sbc_policy& policy) {
     listener.via_sent_by = listener.advertised_host + ":" + std::to_string(listener.advertised_port);
     listener.via_transport = l.transport == SBC_TRANSPORT_TLS ? "TLS" : l.transport == SBC_TRANSPORT_TCP ? "TCP" : "UDP";
     listener.tls_profile = l.tls_profile;
+    listener.contact_address = listener.via_sent_by + (l.transport == SBC_TRANSPORT_TLS   ? ";transport=tls"
+                                                       : l.transport == SBC_TRANSPORT_TCP ? ";transport=tcp"
+                                                                                          : "");
     listeners_.push_back(std::move(listener));
   }
   for (uint32_t i = 0; i < policy.alias_count; ++i) aliases_.emplace_back(policy.aliases[i]);

@@ -27,6 +27,7 @@ struct Listener {
   std::string advertised_host;  // written in Via and Record-Route (IPv6 in brackets)
   uint16_t advertised_port = 0;
   std::string via_sent_by;      // "host:port"
+  std::string contact_address;  // "host:port[;transport=tcp|tls]": where encoded Contacts point
   std::string_view via_transport = "UDP";  // as written in Via: UDP, TCP or TLS
   uint32_t tls_profile = SBC_DEFAULT;
   transport::UdpSocket* udp = nullptr;     // UDP listeners, once bound

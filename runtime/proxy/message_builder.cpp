@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "sip/header_id.h"
+#include "proxy/topology.h"
 #include "sip/name_addr.h"
 #include "sip/via.h"
 
@@ -148,6 +149,15 @@ std::string build_forwarded_request(const sip::Message& request, const ForwardEd
       case sip::HeaderId::Route:
         append_header_without_first_values(out, field, edits.routes_to_remove, routes_skipped);
         break;
+      case sip::HeaderId::Via:
+        if (!edits.hide_vias) out.append(field.raw_line);
+        break;
+      case sip::HeaderId::Contact:
+        if (!edits.contact_address.empty()) {
+          append_encoded_contact(out, field, edits.contact_address);
+          break;
+        }
+        [[fallthrough]];
       default:
         if (!dropped_by_changes(field, edits.header_changes)) out.append(field.raw_line);
     }
@@ -158,20 +168,23 @@ std::string build_forwarded_request(const sip::Message& request, const ForwardEd
   return out;
 }
 
-std::string build_forwarded_response(const sip::Message& response, const std::vector<HeaderChange>& changes) {
+std::string build_forwarded_response(const sip::Message& response, const ResponseEdits& edits) {
   std::string out;
-  out.reserve(response.text().size());
+  out.reserve(response.text().size() + edits.restored_vias.size());
   out.append(response.start_line());
   out += "\r\n";
+  if (edits.restore_vias) out.append(edits.restored_vias);
   size_t vias_skipped = 0;
   for (const auto& field : response.headers()) {
     if (field.id == sip::HeaderId::Via) {
-      append_header_without_first_values(out, field, 1, vias_skipped);
-    } else if (!dropped_by_changes(field, changes)) {
+      if (!edits.restore_vias) append_header_without_first_values(out, field, 1, vias_skipped);
+    } else if (field.id == sip::HeaderId::Contact && !edits.contact_address.empty()) {
+      append_encoded_contact(out, field, edits.contact_address);
+    } else if (!dropped_by_changes(field, edits.header_changes)) {
       out.append(field.raw_line);
     }
   }
-  append_added_headers(out, changes);
+  append_added_headers(out, edits.header_changes);
   append_body_separator_and_body(out, response);
   return out;
 }

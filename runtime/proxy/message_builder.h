@@ -24,6 +24,20 @@ struct ForwardEdits {
   size_t routes_to_remove = 0;               // leading Route values that named this SBC
   std::vector<std::string> record_route_lines;  // "Record-Route: <…>\r\n", top first
   std::vector<HeaderChange> header_changes;
+  // Topology hiding (proxy/topology.h): drop the received Vias; encode Contact URIs
+  // behind this SBC address ("host:port[;transport=…]") when not empty.
+  bool hide_vias = false;
+  std::string_view contact_address;
+};
+
+struct ResponseEdits {
+  std::vector<HeaderChange> header_changes;
+  // Topology hiding: the Via lines of the request this answers, put back in place of the
+  // response's (which, below ours, were only the SBC's own view), and the SBC address
+  // behind which Contact URIs are encoded.
+  std::string_view restored_vias;
+  bool restore_vias = false;
+  std::string_view contact_address;
 };
 
 // The request as this proxy forwards it (RFC 3261 §16.6): new top Via, Record-Route,
@@ -31,8 +45,8 @@ struct ForwardEdits {
 std::string build_forwarded_request(const sip::Message& request, const ForwardEdits& edits);
 
 // The response without its top Via value (RFC 3261 §16.7 step 3), with the policy's
-// header edits.
-std::string build_forwarded_response(const sip::Message& response, const std::vector<HeaderChange>& changes = {});
+// header edits and topology hiding.
+std::string build_forwarded_response(const sip::Message& response, const ResponseEdits& edits = {});
 
 // A response generated here. `source_host`/`source_port` fill received/rport in the top
 // Via (RFC 3581); `to_tag` is added to To when it has none and code > 100.

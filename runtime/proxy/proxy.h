@@ -72,6 +72,7 @@ class Proxy {
     transport::Endpoint destination;
     size_t routes_to_remove = 0;
     bool record_route = false;
+    std::string request_uri;  // non-empty: the target an encoded Contact stood for
   };
 
   // Where a routing decision is carried out: the request and the listener it came in on.

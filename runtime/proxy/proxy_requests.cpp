@@ -5,6 +5,7 @@
 #include "proxy/message_builder.h"
 #include "proxy/proxy.h"
 #include "proxy/route_set.h"
+#include "proxy/topology.h"
 #include "sip/via.h"
 #include "transport/udp_socket.h"
 
@@ -229,7 +230,7 @@ void Proxy::forward_to_destination(const Routing& r, uint32_t set_index, size_t 
   log::at(log::Level::Info, r.msg.call_id(), r.msg.method_token(), " ", r.msg.request_uri(), " from ",
           r.server.source.to_string(), " on ", r.in.name, " -> dispatcher ", set.name(), " ", destination.uri, duid,
           " via ", out->name);
-  forward(&r.server, r.msg, {&r.in, out, destination.endpoint, r.own_routes, creates_dialog(r.msg.method())});
+  forward(&r.server, r.msg, {&r.in, out, destination.endpoint, r.own_routes, creates_dialog(r.msg.method()), {}});
 }
 
 void Proxy::forward_to_uri(const Routing& r, std::string_view uri_text, uint32_t face, uint32_t transport) {
@@ -243,7 +244,7 @@ void Proxy::forward_to_uri(const Routing& r, std::string_view uri_text, uint32_t
   if (!destination) return reply(r.server, 502, "Destination is not an IP address");
   log::at(log::Level::Info, r.msg.call_id(), r.msg.method_token(), " ", r.msg.request_uri(), " from ",
           r.server.source.to_string(), " on ", r.in.name, " -> ", destination->to_string(), " via ", out->name);
-  forward(&r.server, r.msg, {&r.in, out, *destination, r.own_routes, creates_dialog(r.msg.method())});
+  forward(&r.server, r.msg, {&r.in, out, *destination, r.own_routes, creates_dialog(r.msg.method()), {}});
 }
 
 // In-dialog requests follow their Route set: our own entries are removed, the last of
@@ -253,11 +254,18 @@ void Proxy::route_in_dialog(ServerTransaction* server, const Listener& in, const
   if (server) attach_dialog(*server, msg);
   RouteInspection routes = inspect_routes(msg, local_);
   sip::Uri target;
+  std::string decoded;  // an encoded Contact of ours in the R-URI: the real target (topology.h)
   if (routes.has_next) {
     target = routes.next.uri;
   } else if (!sip::parse_uri(msg.request_uri(), target)) {
     if (server) reply(*server, 416, "Unsupported URI Scheme");
     return;
+  } else if (auto original = decode_contact_uri(target); original && local_.is_myself(target.host, target.port)) {
+    decoded = std::move(*original);
+    if (!sip::parse_uri(decoded, target)) {
+      if (server) reply(*server, 404, "Not Found");
+      return;
+    }
   }
   uint32_t transport = uri_transport(target);
   const Listener* out = routes.outbound ? routes.outbound : &in;
@@ -269,14 +277,14 @@ void Proxy::route_in_dialog(ServerTransaction* server, const Listener& in, const
     if (server) reply(*server, out ? 502 : 503, out ? "Destination is not an IP address" : "Transport not available");
     return;
   }
-  if (routes.own_entries == 0 && local_.is_myself(target.host, target.port)) {
+  if (routes.own_entries == 0 && decoded.empty() && local_.is_myself(target.host, target.port)) {
     // Addressed to us without a Route of ours: nothing to relay to.
     if (server) reply(*server, 404, "Not Found");
     return;
   }
   log::at(msg.method() == sip::Method::Ack ? log::Level::Debug : log::Level::Info, msg.call_id(), "in-dialog ",
           msg.method_token(), " on ", in.name, " -> ", destination->to_string(), " via ", out->name);
-  forward(server, msg, {&in, out, *destination, routes.own_entries, false});
+  forward(server, msg, {&in, out, *destination, routes.own_entries, false, std::move(decoded)});
 }
 
 // An in-dialog request carries the dialog's variables to its reply and failure handlers.
@@ -301,8 +309,18 @@ void Proxy::forward(ServerTransaction* server, const sip::Message& msg, const Fo
   std::string branch = server ? new_branch() : "z9hG4bKsa" + std::to_string(std::hash<std::string_view>{}(top_branch(msg)));
   std::string via = "Via: SIP/2.0/" + std::string(plan.out->via_transport) + " " + plan.out->via_sent_by +
                     ";branch=" + branch + ";rport\r\n";
-  ForwardEdits edits{{}, via, plan.routes_to_remove, {}, {}};
+  ForwardEdits edits{plan.request_uri, via, plan.routes_to_remove, {}, {}, false, {}};
   if (server) edits.header_changes = header_changes(server->header_edits);
+  // Crossing faces: the far side sees the SBC, not the path behind it (topology.h).
+  bool crossing = plan.in->face != plan.out->face;
+  if (crossing) {
+    edits.hide_vias = true;
+    edits.contact_address = plan.out->contact_address;
+  }
+  if (server && crossing && !server->topology_hidden) {
+    server->topology_hidden = true;
+    server->hidden_vias = via_lines(msg);
+  }
   if (plan.record_route) {
     auto rr = [](const Listener& l, bool r2) {
       std::string line = "Record-Route: <sip:" + l.advertised_host + ":" + std::to_string(l.advertised_port);

@@ -105,8 +105,34 @@ void Proxy::expire_dialogs(std::chrono::seconds lifetime) {
   stats_.dialogs_expired += ended;
 }
 
+namespace {
+
+size_t via_value_count(const sip::Message& m) {
+  size_t n = 0;
+  for (const auto& field : m.headers()) {
+    if (field.id != sip::HeaderId::Via) continue;
+    std::string_view rest = field.value;
+    std::string_view value;
+    while (sip::next_header_value(rest, value)) ++n;
+  }
+  return n;
+}
+
+}  // namespace
+
 void Proxy::relay_upstream(ServerTransaction& server, const sip::Message& response) {
-  if (!policy_.route_reply) return send_upstream(server, build_forwarded_response(response), response.status_code());
+  if (!server.topology_hidden && via_value_count(response) < 2) {
+    // Only our own Via: nothing tells where it goes next (RFC 3261 §16.7 step 3).
+    log::at(log::Level::Warn, response.call_id(), response.status_code(), " with no Via below ours dropped");
+    return;
+  }
+  ResponseEdits edits;
+  if (server.topology_hidden) {
+    edits.restore_vias = true;
+    edits.restored_vias = server.hidden_vias;
+    edits.contact_address = local_.listeners()[server.listener].contact_address;
+  }
+  if (!policy_.route_reply) return send_upstream(server, build_forwarded_response(response, edits), response.status_code());
   // Reply handlers see the request, the response and the dialog variables.
   sip::Message request;
   request.parse(server.request);
@@ -116,8 +142,8 @@ void Proxy::relay_upstream(ServerTransaction& server, const sip::Message& respon
   context.status = response.status_code();
   context.dispatcher = server.dispatcher;
   abi::RouteDecision decision = abi::run_route(policy_.route_reply, context);
-  send_upstream(server, build_forwarded_response(response, header_changes(decision.headers)),
-                response.status_code());
+  edits.header_changes = header_changes(decision.headers);
+  send_upstream(server, build_forwarded_response(response, edits), response.status_code());
 }
 
 bool Proxy::route_failure(ServerTransaction& server, const sip::Message* response, int status) {

@@ -51,6 +51,10 @@ struct ServerTransaction {
   std::vector<size_t> tried;          // its destinations tried so far
   std::vector<abi::HeaderEdit> header_edits;  // the route's edits, applied again on a retry
   std::string dialog_key;                     // in-dialog requests: the dialog they belong to
+  // Topology hiding: the request crossed faces, so responses get these Vias back and
+  // their Contacts encoded behind the listener the request came in on.
+  bool topology_hidden = false;
+  std::string hidden_vias;
 };
 
 // Accepted is RFC 6026's: after a 2xx to an INVITE, retransmitted 2xx are still relayed (Timer M).

@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include "proxy/message_builder.h"
+#include "proxy/topology.h"
+#include "sip/name_addr.h"
 #include "sip/message.h"
 
 namespace sbc::proxy {
@@ -29,9 +31,11 @@ sip::Message parse(std::string_view text) {
 
 TEST(ForwardedRequest, AddsViaAndRecordRouteAndDecrementsMaxForwards) {
   sip::Message in = parse(kInvite);
-  ForwardEdits edits{{}, "Via: SIP/2.0/UDP 127.0.0.20:5065;branch=z9hG4bKx;rport\r\n", 1,
-                     {"Record-Route: <sip:127.0.0.20:5065;r2=on;lr>\r\n", "Record-Route: <sip:127.0.0.10:5060;r2=on;lr>\r\n"},
-                     {}};
+  ForwardEdits edits;
+  edits.via_line = "Via: SIP/2.0/UDP 127.0.0.20:5065;branch=z9hG4bKx;rport\r\n";
+  edits.routes_to_remove = 1;
+  edits.record_route_lines = {"Record-Route: <sip:127.0.0.20:5065;r2=on;lr>\r\n",
+                              "Record-Route: <sip:127.0.0.10:5060;r2=on;lr>\r\n"};
   std::string out = build_forwarded_request(in, edits);
   sip::Message fwd = parse(out);
   EXPECT_EQ(fwd.request_uri(), "sip:service@127.0.0.10:5060");
@@ -50,8 +54,11 @@ TEST(ForwardedRequest, AddsMaxForwardsWhenAbsentAndCanRewriteTheRequestUri) {
   std::string text(kInvite);
   text.erase(text.find("Max-Forwards: 70\r\n"), 18);
   sip::Message in = parse(text);
-  std::string out =
-      build_forwarded_request(in, {"sip:b@192.0.2.9", "Via: SIP/2.0/UDP 1.2.3.4;branch=z9hG4bKy\r\n", 2, {}, {}});
+  ForwardEdits edits;
+  edits.request_uri = "sip:b@192.0.2.9";
+  edits.via_line = "Via: SIP/2.0/UDP 1.2.3.4;branch=z9hG4bKy\r\n";
+  edits.routes_to_remove = 2;
+  std::string out = build_forwarded_request(in, edits);
   sip::Message fwd = parse(out);
   EXPECT_EQ(fwd.request_uri(), "sip:b@192.0.2.9");
   EXPECT_EQ(fwd.max_forwards(), 70);
@@ -65,7 +72,10 @@ TEST(ForwardedRequest, AppliesThePolicysHeaderChanges) {
   std::vector<HeaderChange> changes = {{HeaderChange::Op::Set, "X-Tenant", "gold"},
                                        {HeaderChange::Op::Remove, "x-debug", ""},
                                        {HeaderChange::Op::Add, "X-Route", "int"}};
-  std::string out = build_forwarded_request(in, {{}, "Via: SIP/2.0/UDP 1.2.3.4;branch=z9hG4bKz\r\n", 0, {}, changes});
+  ForwardEdits edits;
+  edits.via_line = "Via: SIP/2.0/UDP 1.2.3.4;branch=z9hG4bKz\r\n";
+  edits.header_changes = changes;
+  std::string out = build_forwarded_request(in, edits);
   sip::Message fwd = parse(out);
   std::vector<std::pair<std::string_view, std::string_view>> custom;
   for (const auto& h : fwd.headers()) {
@@ -73,6 +83,58 @@ TEST(ForwardedRequest, AppliesThePolicysHeaderChanges) {
   }
   EXPECT_EQ(custom, (std::vector<std::pair<std::string_view, std::string_view>>{{"X-Tenant", "gold"}, {"X-Route", "int"}}));
   EXPECT_EQ(fwd.body(), "v=0\n");
+}
+
+TEST(TopologyHiding, CrossingFacesLeavesOnlyOurViaAndEncodedContacts) {
+  std::string text(kInvite);
+  text.insert(text.find("Content-Type"), "Contact: \"Alice\" <sip:alice@10.1.2.3:5070>;expires=60\r\n");
+  sip::Message in = parse(text);
+  ForwardEdits edits;
+  edits.via_line = "Via: SIP/2.0/UDP 127.0.0.20:5065;branch=z9hG4bKh\r\n";
+  edits.hide_vias = true;
+  edits.contact_address = "127.0.0.20:5065";
+  std::string out = build_forwarded_request(in, edits);
+  sip::Message fwd = parse(out);
+  EXPECT_EQ(fwd.count(sip::HeaderId::Via), 1u);
+  EXPECT_EQ(out.find("127.0.0.40:5070"), std::string::npos) << out;  // the caller's Via is gone
+  EXPECT_EQ(out.find("10.1.2.3"), std::string::npos) << out;         // and so is its Contact address
+  sip::NameAddr contact;
+  ASSERT_TRUE(sip::parse_name_addr(fwd.first(sip::HeaderId::Contact)->value, contact));
+  EXPECT_EQ(contact.uri.host, "127.0.0.20");
+  EXPECT_EQ(contact.params, "expires=60");
+  EXPECT_EQ(decode_contact_uri(contact.uri), "sip:alice@10.1.2.3:5070");
+}
+
+TEST(TopologyHiding, ResponsesGetTheRequestsViasBack) {
+  constexpr std::string_view response =
+      "SIP/2.0 200 OK\r\n"
+      "Via: SIP/2.0/UDP 127.0.0.20:5065;branch=z9hG4bKh\r\n"
+      "From: <sip:alice@127.0.0.40>;tag=a1\r\n"
+      "To: <sip:service@127.0.0.10>;tag=b2\r\n"
+      "Call-ID: call-1@127.0.0.40\r\n"
+      "CSeq: 1 INVITE\r\n"
+      "Contact: <sip:ms@127.0.0.30:5080>\r\n"
+      "Content-Length: 0\r\n\r\n";
+  ResponseEdits edits;
+  edits.restore_vias = true;
+  edits.restored_vias = "Via: SIP/2.0/UDP 127.0.0.40:5070;branch=z9hG4bK-1;rport\r\n";
+  edits.contact_address = "127.0.0.10:5060";
+  std::string text = build_forwarded_response(parse(response), edits);
+  sip::Message out = parse(text);
+  EXPECT_EQ(out.top_via_value(), "SIP/2.0/UDP 127.0.0.40:5070;branch=z9hG4bK-1;rport");
+  EXPECT_EQ(out.count(sip::HeaderId::Via), 1u);
+  EXPECT_EQ(text.find("127.0.0.30"), std::string::npos) << text;
+  EXPECT_EQ(text.find("127.0.0.20"), std::string::npos) << text;
+}
+
+TEST(TopologyHiding, OnlyWellFormedEncodingsDecode) {
+  sip::Uri uri;
+  ASSERT_TRUE(sip::parse_uri("sip:sbc-7369703a6140623a31@127.0.0.10", uri));
+  EXPECT_EQ(decode_contact_uri(uri), "sip:a@b:1");
+  ASSERT_TRUE(sip::parse_uri("sip:sbc-zz@127.0.0.10", uri));
+  EXPECT_FALSE(decode_contact_uri(uri));
+  ASSERT_TRUE(sip::parse_uri("sip:alice@127.0.0.10", uri));
+  EXPECT_FALSE(decode_contact_uri(uri));
 }
 
 TEST(ForwardedResponse, RemovesOnlyTheTopViaValue) {

@@ -1,0 +1,26 @@
+// Topology hiding across faces: what one side of the SBC sees of the other is the SBC
+// itself. Requests crossing faces leave with only the SBC's Via (the received ones wait
+// in the transaction and are put back on the responses), and Contact URIs are replaced
+// by an SBC address on the far face that carries the original, hex-encoded in the user
+// part ("sbc-…"), so in-dialog requests sent to it can be routed back to the real target.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "sip/message.h"
+#include "sip/uri.h"
+
+namespace sbc::proxy {
+
+// `sip:sbc-<hex of original>@HOSTPORT_AND_PARAMS`, e.g. HOSTPORT "127.0.0.10:5060;transport=tcp".
+std::string encode_contact_uri(std::string_view original, std::string_view hostport_and_params);
+// The original URI if `uri` is one of ours (user "sbc-…" with valid hex), else nullopt.
+std::optional<std::string> decode_contact_uri(const sip::Uri& uri);
+// Appends a Contact header whose URIs are all encoded; "*" and unparsable values are kept.
+void append_encoded_contact(std::string& out, const sip::HeaderField& field, std::string_view hostport_and_params);
+// The Via header lines of `request`, verbatim, in order (put back on relayed responses).
+std::string via_lines(const sip::Message& request);
+
+}  // namespace sbc::proxy
