@@ -80,7 +80,8 @@ int run_server(const sbc_policy& policy) {
   io.run();
   const auto& stats = proxy.stats();
   log::info("stopped: ", stats.requests_received, " requests, ", stats.responses_received, " responses, ",
-            stats.parse_errors, " malformed; dialogs ", stats.dialogs_established, " established, ",
+            stats.parse_errors, " malformed, ", stats.retransmissions_absorbed, " retransmissions absorbed, ",
+            stats.transaction_timeouts, " transaction timeouts; dialogs ", stats.dialogs_established, " established, ",
             stats.dialogs_ended, " ended by BYE, ", stats.dialogs_expired, " expired, ", proxy.dialog_count(),
             " still open");
   return 0;

@@ -121,11 +121,12 @@ void Proxy::handle_ack(const Listener& in, const sip::Message& msg, const transp
   if (auto it = servers_.find(server_transaction_key(msg, sip::Method::Invite)); it != servers_.end()) {
     ServerTransaction& server = *it->second;
     if (server.state == ServerState::Completed) {
-      server.state = ServerState::Confirmed;
+      server.state = ServerState::Confirmed;  // the ACK the non-2xx final response waited for
       timers_.cancel(server.timer_g);
       end_server_after(server, server.reliable ? milliseconds(0) : T4 /* I */);
+    } else {
+      ++stats_.retransmissions_absorbed;
     }
-    ++stats_.retransmissions_absorbed;
     return;
   }
   if (msg.max_forwards() == 0) return;  // an ACK cannot be answered 483: drop it (§16.3)
