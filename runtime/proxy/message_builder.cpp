@@ -154,7 +154,7 @@ std::string build_forwarded_request(const sip::Message& request, const ForwardEd
         break;
       case sip::HeaderId::Contact:
         if (!edits.contact_address.empty()) {
-          append_encoded_contact(out, field, edits.contact_address);
+          append_encoded_contact(out, field, edits.contact_address, edits.nat_hostport);
           break;
         }
         [[fallthrough]];

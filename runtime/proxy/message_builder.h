@@ -28,6 +28,8 @@ struct ForwardEdits {
   // behind this SBC address ("host:port[;transport=…]") when not empty.
   bool hide_vias = false;
   std::string_view contact_address;
+  // A client behind NAT: its Contact's host:port is replaced by where it sends from.
+  std::string_view nat_hostport;
 };
 
 struct ResponseEdits {

@@ -12,6 +12,15 @@
 namespace sbc::proxy {
 namespace {
 
+// A client is behind NAT when the address its top Via announces is not the one its
+// packets come from (Kamailio's nat_uac_test): then its Contact cannot be reached as written.
+bool behind_nat(const sip::Message& msg, const transport::Endpoint& source) {
+  sip::Via via;
+  if (!sip::parse_via(msg.top_via_value(), via)) return false;
+  auto announced = transport::Endpoint::parse(via.host, via.port ? via.port : 5060);
+  return !announced || !(*announced == source);
+}
+
 }  // namespace
 
 std::vector<HeaderChange> header_changes(const std::vector<abi::HeaderEdit>& edits) {
@@ -310,13 +319,21 @@ void Proxy::forward(ServerTransaction* server, const sip::Message& msg, const Fo
   std::string branch = server ? new_branch() : "z9hG4bKsa" + std::to_string(std::hash<std::string_view>{}(top_branch(msg)));
   std::string via = "Via: SIP/2.0/" + std::string(plan.out->via_transport) + " " + plan.out->via_sent_by +
                     ";branch=" + branch + ";rport\r\n";
-  ForwardEdits edits{plan.request_uri, via, plan.routes_to_remove, {}, {}, false, {}};
+  ForwardEdits edits;
+  edits.request_uri = plan.request_uri;
+  edits.via_line = via;
+  edits.routes_to_remove = plan.routes_to_remove;
   if (server) edits.header_changes = header_changes(server->header_edits);
   // Crossing faces: the far side sees the SBC, not the path behind it (topology.h).
   bool crossing = plan.in->face != plan.out->face;
+  std::string nat_hostport;
   if (crossing) {
     edits.hide_vias = true;
     edits.contact_address = plan.out->contact_address;
+    if (server && behind_nat(msg, server->source)) {
+      nat_hostport = server->source.to_string();
+      edits.nat_hostport = nat_hostport;
+    }
   }
   if (server && crossing && !server->topology_hidden) {
     server->topology_hidden = true;

@@ -45,7 +45,19 @@ std::optional<std::string> decode_contact_uri(const sip::Uri& uri) {
   return original;
 }
 
-void append_encoded_contact(std::string& out, const sip::HeaderField& field, std::string_view hostport_and_params) {
+std::string with_host_port(std::string_view uri_text, const sip::Uri& uri, std::string_view hostport) {
+  // host and port_text are views into uri_text: splice around them.
+  const char* begin = uri.host.data() - (uri.host_is_ipv6 ? 1 : 0);
+  const char* end = uri.port_text.empty() ? uri.host.data() + uri.host.size() + (uri.host_is_ipv6 ? 1 : 0)
+                                          : uri.port_text.data() + uri.port_text.size();
+  std::string out(uri_text.substr(0, static_cast<size_t>(begin - uri_text.data())));
+  out.append(hostport);
+  out.append(uri_text.substr(static_cast<size_t>(end - uri_text.data())));
+  return out;
+}
+
+void append_encoded_contact(std::string& out, const sip::HeaderField& field, std::string_view hostport_and_params,
+                            std::string_view nat_hostport) {
   out.append(field.name);
   out += ": ";
   std::string_view rest = field.value;
@@ -65,7 +77,9 @@ void append_encoded_contact(std::string& out, const sip::HeaderField& field, std
       out += "\" ";
     }
     out += '<';
-    out += encode_contact_uri(contact.uri_text, hostport_and_params);
+    out += nat_hostport.empty()
+               ? encode_contact_uri(contact.uri_text, hostport_and_params)
+               : encode_contact_uri(with_host_port(contact.uri_text, contact.uri, nat_hostport), hostport_and_params);
     out += '>';
     if (!contact.params.empty()) {
       out += ';';

@@ -19,7 +19,12 @@ std::string encode_contact_uri(std::string_view original, std::string_view hostp
 // The original URI if `uri` is one of ours (user "sbc-…" with valid hex), else nullopt.
 std::optional<std::string> decode_contact_uri(const sip::Uri& uri);
 // Appends a Contact header whose URIs are all encoded; "*" and unparsable values are kept.
-void append_encoded_contact(std::string& out, const sip::HeaderField& field, std::string_view hostport_and_params);
+// `nat_hostport` (e.g. "203.0.113.9:40312"), when not empty, replaces the host and port of
+// each Contact first: the address a client behind NAT really sends from (fix_nated_contact).
+void append_encoded_contact(std::string& out, const sip::HeaderField& field, std::string_view hostport_and_params,
+                            std::string_view nat_hostport = {});
+// `uri_text` with its host[:port] replaced by `hostport`.
+std::string with_host_port(std::string_view uri_text, const sip::Uri& uri, std::string_view hostport);
 // The Via header lines of `request`, verbatim, in order (put back on relayed responses).
 std::string via_lines(const sip::Message& request);
 

@@ -105,6 +105,22 @@ TEST(TopologyHiding, CrossingFacesLeavesOnlyOurViaAndEncodedContacts) {
   EXPECT_EQ(decode_contact_uri(contact.uri), "sip:alice@10.1.2.3:5070");
 }
 
+TEST(TopologyHiding, ContactOfAClientBehindNatPointsWhereItSendsFrom) {
+  std::string text(kInvite);
+  text.insert(text.find("Content-Type"), "Contact: <sip:alice@192.168.1.20:5060;transport=udp>\r\n");
+  sip::Message in = parse(text);
+  ForwardEdits edits;
+  edits.via_line = "Via: SIP/2.0/UDP 127.0.0.20:5065;branch=z9hG4bKn\r\n";
+  edits.hide_vias = true;
+  edits.contact_address = "127.0.0.20:5065";
+  edits.nat_hostport = "203.0.113.9:40312";
+  std::string out = build_forwarded_request(in, edits);
+  sip::Message fwd = parse(out);
+  sip::NameAddr contact;
+  ASSERT_TRUE(sip::parse_name_addr(fwd.first(sip::HeaderId::Contact)->value, contact));
+  EXPECT_EQ(decode_contact_uri(contact.uri), "sip:alice@203.0.113.9:40312;transport=udp");
+}
+
 TEST(TopologyHiding, ResponsesGetTheRequestsViasBack) {
   constexpr std::string_view response =
       "SIP/2.0 200 OK\r\n"
