@@ -56,7 +56,7 @@ void build_database(SemaContext& ctx, const ast::DatabaseDecl& decl) {
     if (db.engine != DatabaseEngine::Sqlite) {
       auto& d = ctx.diags.report(DiagKind::StatementNotAllowed, decl.seed->second,
                                  "only an SQLite database is created from a seed file");
-      d.hint = "create the MariaDB tables with the statements of `sbcc schema`";
+      d.hint = "create MariaDB tables on the server with SQL; a seed file only creates an SQLite database";
     } else {
       db.seed = resolve_path(ctx, decl.seed->first, decl.seed->second);
       check_file_exists(ctx, db.seed, decl.seed->first, decl.seed->second, "seed file");
