@@ -186,3 +186,26 @@ wait_sipp_count() {
     sleep 0.2
   done
 }
+
+# ------------------------------------------------------------ test plumbing
+# Shared by the test scripts: the usage line, a log's tail, and compiling the policy
+# under test into $WORKDIR/sbc ($SBCC, $POLICY; bounded by $COMPILE_TIMEOUT, default 180 s).
+usage() {
+  echo "usage: $0 SBCC_BINARY POLICY_FILE" >&2
+  exit 2
+}
+
+show_tail() { # show_tail FILE [LINES]: the end of a log, indented
+  [[ -s $1 ]] || return 0
+  echo "--- last lines of $1:" >&2
+  tail -n "${2:-15}" "$1" | sed 's/^/    /' >&2
+}
+
+compile_policy() {
+  e2e_log "compiling $POLICY"
+  if ! timeout "${COMPILE_TIMEOUT:-180}" "$SBCC" "$POLICY" -o "$WORKDIR/sbc" >"$WORKDIR/sbcc.log" 2>&1; then
+    show_tail "$WORKDIR/sbcc.log" 30
+    fail "sbcc could not compile $POLICY (see $WORKDIR/sbcc.log)"
+  fi
+  [[ -x $WORKDIR/sbc ]] || fail "sbcc succeeded but wrote no executable $WORKDIR/sbc"
+}

@@ -98,11 +98,6 @@ TOOLS=$HERE/tools
 FAILURES=()
 SUMMARY=()
 
-usage() {
-  echo "usage: $0 SBCC_BINARY POLICY_FILE" >&2
-  exit 2
-}
-
 note_failure() { # record a failed condition; the test goes on to collect the rest
   FAILURES+=("$PART: $*")
   e2e_log "NOT OK: $PART: $*"
@@ -110,21 +105,6 @@ note_failure() { # record a failed condition; the test goes on to collect the re
 
 note() { # a line for the part's summary
   PART_NOTES+=("$*")
-}
-
-show_tail() { # show_tail FILE [LINES]: the end of a log, indented
-  [[ -s $1 ]] || return 0
-  echo "--- last lines of $1:" >&2
-  tail -n "${2:-15}" "$1" | sed 's/^/    /' >&2
-}
-
-compile_policy() {
-  e2e_log "compiling $POLICY"
-  if ! timeout "$COMPILE_TIMEOUT" "$SBCC" "$POLICY" -o "$WORKDIR/sbc" >"$WORKDIR/sbcc.log" 2>&1; then
-    show_tail "$WORKDIR/sbcc.log" 30
-    fail "sbcc could not compile $POLICY (see $WORKDIR/sbcc.log)"
-  fi
-  [[ -x $WORKDIR/sbc ]] || fail "sbcc succeeded but wrote no executable $WORKDIR/sbc"
 }
 
 # ----------------------------------------------------------- SIPp output
