@@ -8,6 +8,7 @@
 
 #include "abi/route_request.h"
 #include "ops/log.h"
+#include "sip/ascii.h"
 #include "sip/header_id.h"
 
 sbc_request::sbc_request(const sbc::sip::Message& msg, const sbc::transport::Endpoint& src,
@@ -42,12 +43,6 @@ const sbc::sip::Uri* uri_of(const sbc_request* r, uint32_t field) {
 }
 
 bool already_decided(const sbc_request* r) { return r->decision.kind != sbc::abi::RouteDecision::Kind::None; }
-
-bool name_equal(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 const sbc::data::Row* row_of(sbc_request* r, uint32_t table, int64_t row) {
   if (!r->services.tables || table >= r->services.tables->size() || row < 0) return nullptr;
@@ -149,7 +144,7 @@ sbc_str sbc_req_header(const sbc_request* r, const char* name, uint64_t name_len
   std::string_view wanted(name, name_len);
   sbc::sip::HeaderId id = sbc::sip::header_id_from_name(wanted);
   for (const auto& field : m.headers()) {
-    bool match = id != sbc::sip::HeaderId::Other ? field.id == id : name_equal(field.name, wanted);
+    bool match = id != sbc::sip::HeaderId::Other ? field.id == id : sbc::sip::iequals(field.name, wanted);
     if (match) return view(field.value);
   }
   return {"", 0};

@@ -10,6 +10,7 @@
 #include <iterator>
 
 #include "ops/log.h"
+#include "sip/ascii.h"
 
 namespace sbc::data {
 namespace {
@@ -49,11 +50,7 @@ bool Table::convert(const sbc_column& column, const std::string& text, int64_t& 
       const sbc_enum& e = policy_.enums[column.enum_index];
       for (uint32_t i = 0; i < e.member_count; ++i) {
         // Values are matched case-insensitively: the article stores "TLS" and "tls" alike.
-        std::string_view member = e.members[i];
-        if (member.size() == text.size() &&
-            std::equal(member.begin(), member.end(), text.begin(), [](char a, char b) {
-              return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-            })) {
+        if (sip::iequals(e.members[i], text)) {
           number = i;
           return true;
         }

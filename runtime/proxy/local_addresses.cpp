@@ -1,6 +1,8 @@
 // See local_addresses.h.
 #include "proxy/local_addresses.h"
 
+#include "sip/ascii.h"
+
 namespace sbc::proxy {
 namespace {
 
@@ -19,17 +21,7 @@ std::string bracketed(const transport::Endpoint& e) {
 
 }  // namespace
 
-bool same_host(std::string_view a, std::string_view b) {
-  a = strip_brackets(a);
-  b = strip_brackets(b);
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i] >= 'A' && a[i] <= 'Z' ? static_cast<char>(a[i] + 32) : a[i];
-    char y = b[i] >= 'A' && b[i] <= 'Z' ? static_cast<char>(b[i] + 32) : b[i];
-    if (x != y) return false;
-  }
-  return true;
-}
+bool same_host(std::string_view a, std::string_view b) { return sip::iequals(strip_brackets(a), strip_brackets(b)); }
 
 LocalAddresses::LocalAddresses(const sbc_policy& policy) {
   for (uint32_t i = 0; i < policy.listener_count; ++i) {

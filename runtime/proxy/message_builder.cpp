@@ -4,6 +4,7 @@
 
 #include <charconv>
 
+#include "sip/ascii.h"
 #include "sip/header_id.h"
 #include "proxy/topology.h"
 #include "sip/name_addr.h"
@@ -11,14 +12,6 @@
 
 namespace sbc::proxy {
 namespace {
-
-bool sip_name_equal(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if ((a[i] | 0x20) != (b[i] | 0x20)) return false;
-  }
-  return true;
-}
 
 void append_number(std::string& out, uint64_t value) {
   char buf[24];
@@ -77,7 +70,7 @@ void append_via_header_for_reply(std::string& out, const sip::HeaderField& field
     std::string_view name = param.substr(0, param.find('='));
     while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
     while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
-    if (sip_name_equal(name, "rport") || sip_name_equal(name, "received")) continue;
+    if (sip::iequals(name, "rport") || sip::iequals(name, "received")) continue;
     out += ';';
     out.append(param);
   }
@@ -94,14 +87,12 @@ void append_via_header_for_reply(std::string& out, const sip::HeaderField& field
   out += "\r\n";
 }
 
-bool same_name(std::string_view a, std::string_view b) { return sip_name_equal(a, b); }
-
 // True when a `set` or `remove` change drops this received header.
 bool dropped_by_changes(const sip::HeaderField& field, const std::vector<HeaderChange>& changes) {
   for (const auto& c : changes) {
     if (c.op == HeaderChange::Op::Add) continue;
     sip::HeaderId id = sip::header_id_from_name(c.name);
-    if (id != sip::HeaderId::Other ? field.id == id : same_name(field.name, c.name)) return true;
+    if (id != sip::HeaderId::Other ? field.id == id : sip::iequals(field.name, c.name)) return true;
   }
   return false;
 }

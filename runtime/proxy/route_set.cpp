@@ -2,13 +2,14 @@
 #include "proxy/route_set.h"
 
 #include "proxy/local_addresses.h"
+#include "sip/ascii.h"
 
 namespace sbc::proxy {
 
 uint32_t uri_transport(const sip::Uri& uri) {
   std::string_view t = sip::uri_param(uri.params, "transport");
-  if (same_host(t, "tcp")) return SBC_TRANSPORT_TCP;
-  if (same_host(t, "tls") || uri.scheme == "sips") return SBC_TRANSPORT_TLS;
+  if (sip::iequals(t, "tcp")) return SBC_TRANSPORT_TCP;
+  if (sip::iequals(t, "tls") || uri.scheme == "sips") return SBC_TRANSPORT_TLS;
   return SBC_TRANSPORT_UDP;
 }
 
