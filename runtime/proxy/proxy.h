@@ -101,7 +101,9 @@ class Proxy {
   void forward(ServerTransaction* server, const sip::Message& msg, const ForwardPlan& plan);
   void reply_stateless(const Listener& in, const sip::Message& msg, const transport::Endpoint& source, int code,
                        std::string_view reason);
-  void reply(ServerTransaction& server, int code, std::string_view reason);
+  // `request`: the transaction's request when the caller has it parsed already (saves a
+  // re-parse of server.request on the INVITE path's 100 Trying).
+  void reply(ServerTransaction& server, int code, std::string_view reason, const sip::Message* request = nullptr);
 
   // responses (proxy_responses.cpp)
   void handle_response(const Listener& in, const sip::Message& msg, const transport::Endpoint& source);

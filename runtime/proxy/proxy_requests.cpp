@@ -116,7 +116,7 @@ void Proxy::handle_request(const Listener& in, const sip::Message& msg, const tr
   if (msg.max_forwards() == 0) return reply_stateless(in, msg, source, 483, "Too Many Hops");
 
   ServerTransaction& server = create_server(std::move(key), in, msg, source);
-  if (msg.method() == sip::Method::Invite) reply(server, 100, "Trying");
+  if (msg.method() == sip::Method::Invite) reply(server, 100, "Trying", &msg);
   if (has_to_tag(msg)) {
     route_in_dialog(&server, in, msg);
   } else {
@@ -373,11 +373,14 @@ void Proxy::reply_stateless(const Listener& in, const sip::Message& msg, const t
   send(in, text, source);
 }
 
-void Proxy::reply(ServerTransaction& server, int code, std::string_view reason) {
+void Proxy::reply(ServerTransaction& server, int code, std::string_view reason, const sip::Message* request) {
   ++stats_.replies_generated;
-  scratch_.parse(server.request);
+  if (!request) {
+    scratch_.parse(server.request);
+    request = &scratch_;
+  }
   std::string host = server.source.host_text();
-  std::string text = build_reply(scratch_, {code, reason, server.to_tag, identity_, host, server.source.port()});
+  std::string text = build_reply(*request, {code, reason, server.to_tag, identity_, host, server.source.port()});
   send_upstream(server, std::move(text), code);
 }
 
