@@ -107,7 +107,20 @@ void append_added_headers(std::string& out, const std::vector<HeaderChange>& cha
   }
 }
 
-void append_body_separator_and_body(std::string& out, const sip::Message& m) {
+// A replaced body drops the received Content-Length (and, when empty, Content-Type).
+bool dropped_for_body(const sip::HeaderField& field, const std::optional<std::string_view>& body) {
+  if (!body) return false;
+  return field.id == sip::HeaderId::ContentLength || (body->empty() && field.id == sip::HeaderId::ContentType);
+}
+
+void append_body_separator_and_body(std::string& out, const sip::Message& m, const std::optional<std::string_view>& body) {
+  if (body) {
+    out += "Content-Length: ";
+    append_number(out, body->size());
+    out += "\r\n\r\n";
+    out.append(*body);
+    return;
+  }
   out += "\r\n";
   out.append(m.body());
 }
@@ -150,12 +163,14 @@ std::string build_forwarded_request(const sip::Message& request, const ForwardEd
         }
         [[fallthrough]];
       default:
-        if (!dropped_by_changes(field, edits.header_changes)) out.append(field.raw_line);
+        if (!dropped_by_changes(field, edits.header_changes) && !dropped_for_body(field, edits.body)) {
+          out.append(field.raw_line);
+        }
     }
   }
   if (!saw_max_forwards) out += "Max-Forwards: 70\r\n";
   append_added_headers(out, edits.header_changes);
-  append_body_separator_and_body(out, request);
+  append_body_separator_and_body(out, request, edits.body);
   return out;
 }
 
@@ -170,13 +185,13 @@ std::string build_forwarded_response(const sip::Message& response, const Respons
     if (field.id == sip::HeaderId::Via) {
       if (!edits.restore_vias) append_header_without_first_values(out, field, 1, vias_skipped);
     } else if (field.id == sip::HeaderId::Contact && !edits.contact_address.empty()) {
-      append_encoded_contact(out, field, edits.contact_address);
-    } else if (!dropped_by_changes(field, edits.header_changes)) {
+      append_encoded_contact(out, field, edits.contact_address, edits.nat_hostport);
+    } else if (!dropped_by_changes(field, edits.header_changes) && !dropped_for_body(field, edits.body)) {
       out.append(field.raw_line);
     }
   }
   append_added_headers(out, edits.header_changes);
-  append_body_separator_and_body(out, response);
+  append_body_separator_and_body(out, response, edits.body);
   return out;
 }
 

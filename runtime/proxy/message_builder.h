@@ -2,6 +2,7 @@
 // change are written new, everything else is copied verbatim from the receive buffer.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,6 +31,9 @@ struct ForwardEdits {
   std::string_view contact_address;
   // A client behind NAT: its Contact's host:port is replaced by where it sends from.
   std::string_view nat_hostport;
+  // A body other than the received one (SDP rewritten by the media relay); Content-Length
+  // follows it, and an empty one drops Content-Type.
+  std::optional<std::string_view> body;
 };
 
 struct ResponseEdits {
@@ -40,6 +44,8 @@ struct ResponseEdits {
   std::string_view restored_vias;
   bool restore_vias = false;
   std::string_view contact_address;
+  std::string_view nat_hostport;  // see ForwardEdits
+  std::optional<std::string_view> body;  // see ForwardEdits
 };
 
 // The request as this proxy forwards it (RFC 3261 §16.6): new top Via, Record-Route,

@@ -107,7 +107,7 @@ class Proxy {
 
   // responses (proxy_responses.cpp)
   void handle_response(const Listener& in, const sip::Message& msg, const transport::Endpoint& source);
-  void relay_upstream(ServerTransaction& server, const sip::Message& response);
+  void relay_upstream(ServerTransaction& server, const sip::Message& response, const transport::Endpoint& source);
   // Runs the policy's failure handlers for a final failure (`response` null on timeout);
   // true when they made a new attempt or replied, so the failure is not relayed.
   bool route_failure(ServerTransaction& server, const sip::Message* response, int status);

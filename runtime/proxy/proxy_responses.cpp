@@ -47,7 +47,7 @@ void Proxy::handle_response(const Listener&, const sip::Message& msg, const tran
     }
     if (is_invite && client.cancel_pending) return send_cancel(client);  // the CANCEL that waited
     if (is_invite && code > 100) arm_timer_c(client);  // each provisional restarts Timer C
-    if (code > 100 && client.server) relay_upstream(*client.server, msg);
+    if (code > 100 && client.server) relay_upstream(*client.server, msg, source);
     return;
   }
 
@@ -61,7 +61,7 @@ void Proxy::handle_response(const Listener&, const sip::Message& msg, const tran
   }
   if (client.state == ClientState::Accepted) {
     // RFC 6026: a retransmitted 2xx still goes upstream until the caller's ACK arrives.
-    if (code < 300 && client.server) relay_upstream(*client.server, msg);
+    if (code < 300 && client.server) relay_upstream(*client.server, msg, source);
     return;
   }
 
@@ -82,7 +82,7 @@ void Proxy::handle_response(const Listener&, const sip::Message& msg, const tran
     dialogs_.end(server->dialog_key);
     ++stats_.dialogs_ended;
   }
-  relay_upstream(*server, msg);
+  relay_upstream(*server, msg, source);
 }
 
 // A 2xx to an INVITE establishes a dialog (a re-INVITE's 2xx finds the one it is in).
@@ -107,6 +107,20 @@ void Proxy::expire_dialogs(std::chrono::seconds lifetime) {
 
 namespace {
 
+// A callee is behind NAT when its Contact names a private address that is not where
+// its response came from (Kamailio's nat_uac_test 1): in-dialog requests must then go
+// to the address the response came from, which is what the encoded Contact will name.
+bool contact_behind_nat(const sip::Message& response, const transport::Endpoint& source) {
+  const sip::HeaderField* field = response.first(sip::HeaderId::Contact);
+  if (!field) return false;
+  std::string_view rest = field->value;
+  std::string_view value;
+  sip::NameAddr contact;
+  if (!sip::next_header_value(rest, value) || !sip::parse_name_addr(value, contact)) return false;
+  auto announced = transport::Endpoint::parse(contact.uri.host, contact.uri.port ? contact.uri.port : 5060);
+  return announced && announced->is_private() && !(*announced == source);
+}
+
 size_t via_value_count(const sip::Message& m) {
   size_t n = 0;
   for (const auto& field : m.headers()) {
@@ -120,7 +134,8 @@ size_t via_value_count(const sip::Message& m) {
 
 }  // namespace
 
-void Proxy::relay_upstream(ServerTransaction& server, const sip::Message& response) {
+void Proxy::relay_upstream(ServerTransaction& server, const sip::Message& response,
+                           const transport::Endpoint& source) {
   if (!server.topology_hidden && via_value_count(response) < 2) {
     // Only our own Via: nothing tells where it goes next (RFC 3261 §16.7 step 3).
     log::at(log::Level::Warn, response.call_id(), response.status_code(), " with no Via below ours dropped");
@@ -131,6 +146,11 @@ void Proxy::relay_upstream(ServerTransaction& server, const sip::Message& respon
     edits.restore_vias = true;
     edits.restored_vias = server.hidden_vias;
     edits.contact_address = local_.listeners()[server.listener].contact_address;
+  }
+  std::string nat_hostport;
+  if (server.topology_hidden && contact_behind_nat(response, source)) {
+    nat_hostport = source.to_string();
+    edits.nat_hostport = nat_hostport;
   }
   if (!policy_.route_reply) return send_upstream(server, build_forwarded_response(response, edits), response.status_code());
   // Reply handlers see the request, the response and the dialog variables.

@@ -89,6 +89,14 @@ bool Endpoint::same_address(const Endpoint& other) const {
   return a.family == b.family && std::memcmp(a.bytes, b.bytes, 16) == 0;
 }
 
+bool Endpoint::is_private() const {
+  sbc_ip address = ip();
+  const uint8_t* b = address.bytes;
+  if (address.family == 6) return (b[0] & 0xfe) == 0xfc;
+  return b[0] == 10 || (b[0] == 172 && (b[1] & 0xf0) == 16) || (b[0] == 192 && b[1] == 168) ||
+         (b[0] == 100 && (b[1] & 0xc0) == 64);
+}
+
 bool Endpoint::operator==(const Endpoint& other) const { return same_address(other) && port() == other.port(); }
 
 size_t Endpoint::hash() const {

@@ -32,6 +32,9 @@ class Endpoint {
   // "192.0.2.1:5060" or "[2001:db8::1]:5060", as written in Via and URIs.
   std::string to_string() const;
   bool same_address(const Endpoint& other) const;  // ignores the port
+  // A private address (RFC 1918, RFC 6598 shared space, RFC 4193 unique local): one a
+  // device behind NAT may announce but nobody outside can reach.
+  bool is_private() const;
   bool operator==(const Endpoint& other) const;
   size_t hash() const;
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/e2e/call_flows.sh: end-to-end test of three SIP call flows beyond the
+# tests/e2e/call_flows.sh: end-to-end test of four SIP call flows beyond the
 # basic call, each through its own sbc instance. Compiles a policy with sbcc,
 # then, in a private network namespace (loopback only), runs for each flow:
 # two SIPp media-server stand-ins (UAS, the flow's scenario) on 127.0.0.30:5080
@@ -23,6 +23,10 @@
 #   callee_bye  uac_callee_bye.xml / uas_callee_bye.xml: a confirmed call that
 #               the media server ends: its BYE goes along its route set to the
 #               sbc's internal face, which must route it out to the caller.
+#   callee_nat  uac_rr.xml / uas_callee_nat.xml: a media server behind NAT whose
+#               Contact names a private address it cannot be reached at; the
+#               caller's ACK and BYE arrive only if the sbc sends them where the
+#               200 came from (contact fixing for responses, WITH_NAT).
 # The scenarios' own checks are described in each XML file.
 #
 # Passes (exit 0) only if, for every flow: the UAC exits 0 with 5 successful
@@ -32,7 +36,7 @@
 # retransmission (sent or received), an unexpected message, or a message for
 # an unknown or finished call; the sbc ran until SIGTERM and its closing line
 # reads "dialogs D established, D ended by BYE, 0 expired, 0 still open" with
-# D = 0 for cancel and 5 for the other two. The static-link check and the
+# D = 0 for cancel and 5 for the others. The static-link check and the
 # compilation are done once. Otherwise exit 1. Everything started here is
 # stopped by PID in all cases.
 #
@@ -43,7 +47,7 @@
 #
 # Environment: E2E_OUT=DIR keeps the files in DIR/call_flows/ (else a mktemp
 # dir, removed when the test passes); E2E_FLOWS the flows to run (default
-# "cancel reinvite callee_bye"); E2E_CALLS, E2E_RATE, E2E_HOLD_MS change the
+# "cancel reinvite callee_bye callee_nat"); E2E_CALLS, E2E_RATE, E2E_HOLD_MS change the
 # load (defaults 5, 5, 300; the hold is each pause of the reinvite caller);
 # SBC_LOG_LEVEL (default info).
 set -euo pipefail
@@ -59,7 +63,7 @@ UAC_IP=127.0.0.40 UAC_PORT=5070
 CALLS=${E2E_CALLS:-5}
 RATE=${E2E_RATE:-5}
 HOLD_MS=${E2E_HOLD_MS:-300}
-read -r -a FLOWS <<<"${E2E_FLOWS:-cancel reinvite callee_bye}"
+read -r -a FLOWS <<<"${E2E_FLOWS:-cancel reinvite callee_bye callee_nat}"
 SIPP_BUFF=4194304
 COMPILE_TIMEOUT=180
 READY_TIMEOUT=10
@@ -73,13 +77,16 @@ SCENARIOS=$HERE/scenarios
 # must reach exactly (per call) "SIDE COLUMN-SUFFIX N": summed over every
 # column of that side's -trace_counts files ending in the suffix (a scenario
 # with two INVITE steps has two _INVITE_Recv columns).
-declare -A UAC_XML=([cancel]=uac_cancel.xml [reinvite]=uac_reinvite.xml [callee_bye]=uac_callee_bye.xml)
-declare -A UAS_XML=([cancel]=uas_cancel.xml [reinvite]=uas_reinvite.xml [callee_bye]=uas_callee_bye.xml)
-declare -A DIALOGS_PER_CALL=([cancel]=0 [reinvite]=1 [callee_bye]=1)
+declare -A UAC_XML=([cancel]=uac_cancel.xml [reinvite]=uac_reinvite.xml [callee_bye]=uac_callee_bye.xml
+  [callee_nat]=uac_rr.xml)
+declare -A UAS_XML=([cancel]=uas_cancel.xml [reinvite]=uas_reinvite.xml [callee_bye]=uas_callee_bye.xml
+  [callee_nat]=uas_callee_nat.xml)
+declare -A DIALOGS_PER_CALL=([cancel]=0 [reinvite]=1 [callee_bye]=1 [callee_nat]=1)
 declare -A COUNTS=(
   [cancel]="uas _INVITE_Recv 1, uas _180_Sent 1, uas _CANCEL_Recv 1, uas _487_Sent 1, uas _ACK_Recv 1, uac _180_Recv 1, uac _487_Recv 1"
   [reinvite]="uas _INVITE_Recv 2, uas _ACK_Recv 2, uas _BYE_Recv 1, uac _200_Recv 3"
   [callee_bye]="uas _INVITE_Recv 1, uas _ACK_Recv 1, uas _BYE_Sent 1, uac _BYE_Recv 1"
+  [callee_nat]="uas _INVITE_Recv 1, uas _ACK_Recv 1, uas _BYE_Recv 1, uac _200_Recv 2"
 )
 
 FAILURES=()

@@ -347,6 +347,37 @@ TEST_F(ProxyTest, ProvisionalAndOkFromDownstreamAreRelayedWithoutTheProxyVia) {
   }
 }
 
+// The Contact a 2xx carries upstream, decoded back to what the SBC will send to.
+std::string relayed_contact_target(const Sent& relayed) {
+  sip::Message r = parse(relayed.data);
+  sip::NameAddr contact;
+  EXPECT_TRUE(sip::parse_name_addr(r.first(sip::HeaderId::Contact)->value, contact));
+  EXPECT_EQ(contact.uri.host, "127.0.0.10") << "encoded behind the caller's face";
+  return decode_contact_uri(contact.uri).value_or("(not encoded)");
+}
+
+std::string with_contact(std::string response, std::string_view contact) {
+  size_t at = response.find("Contact: ");
+  size_t end = response.find("\r\n", at);
+  return response.replace(at, end - at, "Contact: " + std::string(contact));
+}
+
+// The article's WITH_NAT for responses: a callee announcing a private address it is
+// not sending from is reached, in the dialog, where its response came from.
+TEST_F(ProxyTest, OkFromCalleeBehindNatIsReachedAtItsSourceAddress) {
+  Sent forwarded = forward_invite(invite());
+  receive(kInternal, with_contact(response_to(forwarded, 200, "OK"), "<sip:bob@192.168.77.1:5080>"), kFirst);
+  ASSERT_EQ(sent().size(), 1u);
+  EXPECT_EQ(relayed_contact_target(sent()[0]), "sip:bob@" + kFirst.to_string());
+}
+
+TEST_F(ProxyTest, OkFromCalleeWithReachableContactKeepsIt) {
+  Sent forwarded = forward_invite(invite());
+  receive(kInternal, with_contact(response_to(forwarded, 200, "OK"), "<sip:bob@127.0.0.33:5090>"), kFirst);
+  ASSERT_EQ(sent().size(), 1u);
+  EXPECT_EQ(relayed_contact_target(sent()[0]), "sip:bob@127.0.0.33:5090") << "not private: not NAT";
+}
+
 TEST_F(ProxyTest, TryingFromDownstreamIsNotRelayed) {
   Sent forwarded = forward_invite(invite());
   receive(kInternal, response_to(forwarded, 100, "Trying"), kFirst);
