@@ -2,15 +2,21 @@
 // sharding by Call-ID across cores can come without locks on the message path.
 #include "ops/server.h"
 
+#include <sys/resource.h>
+
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <algorithm>
 #include <functional>
 #include <memory>
+#include <thread>
 #include <vector>
 
 #include "data/table_store.h"
 #include "dispatch/dispatcher.h"
 #include "dispatch/prober.h"
+#include "media/media_engine.h"
 #include "ops/log.h"
 #include "proxy/local_addresses.h"
 #include "proxy/proxy.h"
@@ -22,6 +28,32 @@ namespace {
 
 std::string_view transport_name(uint32_t t) {
   return t == SBC_TRANSPORT_TCP ? "tcp" : t == SBC_TRANSPORT_TLS ? "tls" : "udp";
+}
+
+bool relays_media(const sbc_policy& policy) {
+  for (uint32_t i = 0; i < policy.face_count; ++i) {
+    if (policy.faces[i].has_rtp) return true;
+  }
+  return false;
+}
+
+// Every relayed stream holds four sockets: 1024 descriptors would stop at ~250 calls.
+void raise_descriptor_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
+  limit.rlim_cur = limit.rlim_max;
+  if (setrlimit(RLIMIT_NOFILE, &limit) != 0) log::warn("cannot raise the open-file limit");
+}
+
+std::unique_ptr<media::MediaEngine> start_media(const sbc_policy& policy, boost::asio::io_context& io) {
+  if (!relays_media(policy)) return nullptr;
+  raise_descriptor_limit();
+  media::MediaEngine::Options options;
+  options.threads = std::max(1u, std::thread::hardware_concurrency());
+  options.post_to_control = [&io](std::function<void()> work) { boost::asio::post(io, std::move(work)); };
+  auto engine = std::make_unique<media::MediaEngine>(policy, std::move(options));
+  log::info("media relay: ", std::max(1u, std::thread::hardware_concurrency()), " threads");
+  return engine;
 }
 
 }  // namespace
@@ -48,7 +80,9 @@ int run_server(const sbc_policy& policy) {
   std::vector<std::string> table_errors;
   tables.load_all(table_errors);
 
+  std::unique_ptr<media::MediaEngine> media = start_media(policy, io);
   proxy::Proxy proxy(policy, local, *dispatchers, tables, timers, transports);
+  proxy.attach_media(media.get());
   transports.start([&proxy](uint32_t listener, std::string_view message, const transport::Endpoint& source) {
     proxy.on_datagram(listener, message, source);
   });
@@ -84,6 +118,12 @@ int run_server(const sbc_policy& policy) {
             stats.transaction_timeouts, " transaction timeouts; dialogs ", stats.dialogs_established, " established, ",
             stats.dialogs_ended, " ended by BYE, ", stats.dialogs_expired, " expired, ", proxy.dialog_count(),
             " still open");
+  if (media) {
+    media::MediaTotals m = media->totals();
+    log::info("media: ", m.sessions_started, " sessions, ", m.packets_relayed, " packets relayed, ", m.packets_dropped,
+              " dropped, ", m.srtp_errors, " SRTP errors, ", m.ports_exhausted, " times out of ports, ",
+              media->session_count(), " sessions still open");
+  }
   return 0;
 }
 

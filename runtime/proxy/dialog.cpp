@@ -23,10 +23,12 @@ Dialog* DialogTable::find(const std::string& key) {
 
 void DialogTable::end(const std::string& key) { dialogs_.erase(key); }
 
-size_t DialogTable::expire(std::chrono::steady_clock::time_point now, std::chrono::seconds lifetime) {
+size_t DialogTable::expire(std::chrono::steady_clock::time_point now, std::chrono::seconds lifetime,
+                           const std::function<void(const Dialog&)>& on_ended) {
   size_t ended = 0;
   for (auto it = dialogs_.begin(); it != dialogs_.end();) {
     if (now - it->second.established > lifetime) {
+      if (on_ended) on_ended(it->second);
       it = dialogs_.erase(it);
       ++ended;
     } else {

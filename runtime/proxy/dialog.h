@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -31,9 +32,10 @@ class DialogTable {
   Dialog& establish(const std::string& key, Dialog dialog);
   Dialog* find(const std::string& key);
   void end(const std::string& key);
-  // Ends dialogs established longer than `lifetime` ago (Kamailio's dlg timeout); returns
-  // how many. Media inactivity will end calls sooner once the relay runs.
-  size_t expire(std::chrono::steady_clock::time_point now, std::chrono::seconds lifetime);
+  // Ends dialogs established longer than `lifetime` ago (Kamailio's dlg timeout), telling
+  // `ended` about each; returns how many.
+  size_t expire(std::chrono::steady_clock::time_point now, std::chrono::seconds lifetime,
+                const std::function<void(const Dialog&)>& ended = {});
   size_t size() const { return dialogs_.size(); }
 
  private:

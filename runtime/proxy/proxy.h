@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <string_view>
@@ -23,6 +24,10 @@
 #include "sbc/abi.h"
 #include "sip/message.h"
 #include "transport/sender.h"
+
+namespace sbc::media {
+class MediaEngine;
+}
 
 namespace sbc::proxy {
 
@@ -64,6 +69,10 @@ class Proxy {
   size_t dialog_count() const { return dialogs_.size(); }
   // Ends dialogs older than `lifetime`; called periodically by the server.
   void expire_dialogs(std::chrono::seconds lifetime);
+  // The media relay that SDP goes through (none: SDP crosses untouched).
+  void attach_media(media::MediaEngine* media);
+  // Ends a call's media session, if it has one (media timeout, shutdown).
+  void end_media(const std::string& call_id, std::string_view reason);
 
  private:
   struct ForwardPlan {
@@ -113,6 +122,12 @@ class Proxy {
   bool route_failure(ServerTransaction& server, const sip::Message* response, int status);
   void send_upstream(ServerTransaction& server, std::string text, int code);
 
+  // media (proxy_media.cpp): false when the request's SDP is refused (answered 488)
+  bool media_for_request(ServerTransaction* server, const sip::Message& msg, std::optional<std::string>& body);
+  void media_for_response(const ServerTransaction& server, const sip::Message& response,
+                          std::optional<std::string>& body);
+  void media_final(ServerTransaction& server, int code);
+
   // transactions and timers (proxy_transactions.cpp)
   ServerTransaction& create_server(std::string key, const Listener& in, const sip::Message& msg,
                                    const transport::Endpoint& source);
@@ -143,6 +158,7 @@ class Proxy {
   std::unordered_map<std::string, std::unique_ptr<ServerTransaction>> servers_;
   std::unordered_map<std::string, std::unique_ptr<ClientTransaction>> clients_;
   DialogTable dialogs_;
+  media::MediaEngine* media_ = nullptr;
   sip::Message scratch_;  // re-parses stored requests (ACK/CANCEL building) without allocating
   ProxyStats stats_;
   std::mt19937_64 random_;

@@ -183,6 +183,12 @@ void Proxy::route_initial(ServerTransaction& server, const Listener& in, const s
   abi::RouteDecision decision = abi::run_route(policy_.route_request, request);
   ++stats_.initial_requests_routed;
   server.header_edits = decision.headers;
+  if (decision.media) {
+    server.media = true;
+    server.media_from = decision.media_from;
+    server.media_to = decision.media_to;
+    server.media_profile = decision.media_profile;
+  }
   if (execute({server, in, msg, routes.own_entries}, decision)) return;
   sip::Uri ruri;
   if (msg.method() == sip::Method::Options && sip::parse_uri(msg.request_uri(), ruri) &&
@@ -316,6 +322,11 @@ void Proxy::attach_dialog(ServerTransaction& server, const sip::Message& msg) {
 void Proxy::forward(ServerTransaction* server, const sip::Message& msg, const ForwardPlan& plan) {
   // Stateless forwards (the ACK of a 2xx) derive the branch from the incoming one, so
   // a retransmitted ACK leaves with the same branch.
+  std::optional<std::string> body;  // the SDP as the media relay rewrote it
+  if (!media_for_request(server, msg, body)) {
+    if (server) reply(*server, 488, "Not Acceptable Here");
+    return;
+  }
   std::string branch = server ? new_branch() : "z9hG4bKsa" + std::to_string(std::hash<std::string_view>{}(top_branch(msg)));
   std::string via = "Via: SIP/2.0/" + std::string(plan.out->via_transport) + " " + plan.out->via_sent_by +
                     ";branch=" + branch + ";rport\r\n";
@@ -323,6 +334,7 @@ void Proxy::forward(ServerTransaction* server, const sip::Message& msg, const Fo
   edits.request_uri = plan.request_uri;
   edits.via_line = via;
   edits.routes_to_remove = plan.routes_to_remove;
+  if (body) edits.body = *body;
   if (server) edits.header_changes = header_changes(server->header_edits);
   // Crossing faces: the far side sees the SBC, not the path behind it (topology.h).
   bool crossing = plan.in->face != plan.out->face;

@@ -100,7 +100,8 @@ void Proxy::track_dialog(ServerTransaction& server, const ClientTransaction&, co
 }
 
 void Proxy::expire_dialogs(std::chrono::seconds lifetime) {
-  size_t ended = dialogs_.expire(std::chrono::steady_clock::now(), lifetime);
+  size_t ended = dialogs_.expire(std::chrono::steady_clock::now(), lifetime,
+                                 [this](const Dialog& d) { end_media(d.call_id, "dialog expired"); });
   if (ended) log::warn(ended, " dialogs ended after ", lifetime.count(), " s without a BYE");
   stats_.dialogs_expired += ended;
 }
@@ -152,6 +153,9 @@ void Proxy::relay_upstream(ServerTransaction& server, const sip::Message& respon
     nat_hostport = source.to_string();
     edits.nat_hostport = nat_hostport;
   }
+  std::optional<std::string> body;
+  media_for_response(server, response, body);
+  if (body) edits.body = *body;
   if (!policy_.route_reply) return send_upstream(server, build_forwarded_response(response, edits), response.status_code());
   // Reply handlers see the request, the response and the dialog variables.
   sip::Message request;

@@ -161,6 +161,7 @@ void Proxy::client_final_received(ClientTransaction& client, int code) {
 }
 
 void Proxy::server_final_sent(ServerTransaction& server, int code) {
+  media_final(server, code);
   if (server.method == sip::Method::Invite && code < 300) {
     server.state = ServerState::Accepted;
     end_server_after(server, kTimerB /* L */);

@@ -55,6 +55,15 @@ struct ServerTransaction {
   // their Contacts encoded behind the listener the request came in on.
   bool topology_hidden = false;
   std::string hidden_vias;
+  // Media relay: the policy's `media relay` for this request (initial INVITE), whether
+  // this transaction began the call's media session, and whether the request carried
+  // an SDP (then an SDP in the response is the answer, else it is a late offer).
+  bool media = false;
+  uint32_t media_from = 0;
+  uint32_t media_to = 0;
+  uint32_t media_profile = 0;
+  bool media_began = false;
+  bool sdp_in_request = false;
 };
 
 // Accepted is RFC 6026's: after a 2xx to an INVITE, retransmitted 2xx are still relayed (Timer M).
