@@ -148,7 +148,7 @@ void MediaThread::apply(Command& c) {
         c.peer.protect = std::move(leg.peer.protect);
       }
       leg.peer = std::move(c.peer);
-      if (c.relatch) leg.rtp_latched = leg.rtcp_latched = false;
+      if (c.relatch) unlatch(leg);
       break;
     }
     case Command::Kind::Remove: {
@@ -162,6 +162,15 @@ void MediaThread::apply(Command& c) {
       break;
     }
   }
+}
+
+// The peer announced a new address: forget the latched one (and the connection).
+void MediaThread::unlatch(Leg& leg) {
+  sockaddr unspecified{};
+  unspecified.sa_family = AF_UNSPEC;
+  if (leg.rtp_latched) connect(leg.rtp_fd, &unspecified, sizeof unspecified);
+  if (leg.rtcp_latched) connect(leg.rtcp_fd, &unspecified, sizeof unspecified);
+  leg.rtp_latched = leg.rtcp_latched = false;
 }
 
 void MediaThread::watch(Stream& stream) {
@@ -186,9 +195,12 @@ void MediaThread::close_stream(Stream& stream) {
   }
 }
 
-int MediaThread::receive_batch(int fd) {
+// `with_sources`: a latched (connected) socket only receives from its peer, so the
+// kernel need not copy out where each datagram came from.
+int MediaThread::receive_batch(int fd, bool with_sources) {
   for (int i = 0; i < kBatch; ++i) {
-    received_[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
+    received_[i].msg_hdr.msg_name = with_sources ? &sources_[i] : nullptr;
+    received_[i].msg_hdr.msg_namelen = with_sources ? sizeof(sockaddr_storage) : 0;
     received_iov_[i].iov_len = kBufferSize;
   }
   return recvmmsg(fd, received_.data(), kBatch, MSG_DONTWAIT, nullptr);
@@ -206,7 +218,10 @@ bool from_latched_source(const Leg& leg, bool rtcp_socket, const transport::Endp
   return !latched || known == source;
 }
 
+// The socket is also connected to the latched source: the kernel then drops other
+// senders before they cost a wake-up, and sends to the peer skip the route lookup.
 void latch(Leg& leg, bool rtcp_socket, const transport::Endpoint& source) {
+  connect(rtcp_socket ? leg.rtcp_fd : leg.rtp_fd, source.sockaddr_ptr(), source.sockaddr_len());
   if (rtcp_socket) {
     leg.rtcp_source = source;
     leg.rtcp_latched = true;
@@ -217,6 +232,11 @@ void latch(Leg& leg, bool rtcp_socket, const transport::Endpoint& source) {
 }
 
 int send_all(int fd, mmsghdr* messages, int count) {
+  if (count == 1) {  // the common case at 50 packets/s per stream: one plain send
+    const msghdr& m = messages[0].msg_hdr;
+    return sendto(fd, m.msg_iov[0].iov_base, m.msg_iov[0].iov_len, MSG_DONTWAIT,
+                  static_cast<const sockaddr*>(m.msg_name), m.msg_namelen) >= 0;
+  }
   int sent = 0;
   while (sent < count) {
     int n = sendmmsg(fd, messages + sent, static_cast<unsigned>(count - sent), MSG_DONTWAIT);
@@ -239,8 +259,9 @@ void MediaThread::relay_from(const SocketTag& tag) {
   int fd = tag.rtcp ? in.rtcp_fd : in.rtp_fd;
   if (fd < 0) return;  // removed in this round
   // A few batches per event, then the other sockets get their turn (level-triggered).
+  bool connected = tag.rtcp ? in.rtcp_latched : in.rtp_latched;
   for (int round = 0; round < 4; ++round) {
-    int n = receive_batch(fd);
+    int n = receive_batch(fd, !connected);
     if (n <= 0) return;
     int rtp_count = 0;
     int rtcp_count = 0;
@@ -249,10 +270,14 @@ void MediaThread::relay_from(const SocketTag& tag) {
     for (int i = 0; i < n; ++i) {
       uint8_t* packet = buffers_[i].data();
       size_t length = received_[i].msg_len;
-      auto source = transport::Endpoint::from_sockaddr(reinterpret_cast<const sockaddr*>(&sources_[i]),
-                                                       received_[i].msg_hdr.msg_namelen);
+      transport::Endpoint source;
+      if (!connected) {
+        source = transport::Endpoint::from_sockaddr(reinterpret_cast<const sockaddr*>(&sources_[i]),
+                                                    received_[i].msg_hdr.msg_namelen);
+      }
       bool latch_now = false;
-      if (!looks_like_rtp_or_rtcp(packet, length) || !from_latched_source(in, tag.rtcp, source, latch_now)) {
+      if (!looks_like_rtp_or_rtcp(packet, length) ||
+          (!connected && !from_latched_source(in, tag.rtcp, source, latch_now))) {
         ++dropped;
         continue;
       }
@@ -265,7 +290,8 @@ void MediaThread::relay_from(const SocketTag& tag) {
       if (in.peer.unprotect && !(rtcp ? in.peer.unprotect->rtcp(packet, length) : in.peer.unprotect->rtp(packet, length))) {
         uint64_t& errors = rtcp ? in.counters.srtcp_errors : in.counters.srtp_errors;
         if (errors++ == 0) {  // the first of a stream says enough
-          log::warn("media: ", rtcp ? "SRTCP" : "SRTP", " packet of ", length, " bytes from ", source.to_string(),
+          log::warn("media: ", rtcp ? "SRTCP" : "SRTP", " packet of ", length, " bytes from ",
+                    (connected ? (tag.rtcp ? in.rtcp_source : in.rtp_source) : source).to_string(),
                     " failed authentication or replay check (stream ", stream.id, ")");
         }
         totals_.srtp_errors.fetch_add(1, std::memory_order_relaxed);
@@ -290,8 +316,9 @@ void MediaThread::relay_from(const SocketTag& tag) {
       message.msg_hdr = {};
       message.msg_hdr.msg_iov = &out_iov_[i];
       message.msg_hdr.msg_iovlen = 1;
-      message.msg_hdr.msg_name = const_cast<sockaddr*>(to.sockaddr_ptr());
-      message.msg_hdr.msg_namelen = to.sockaddr_len();
+      bool connected = via_rtcp_socket ? out.rtcp_latched : out.rtp_latched;
+      message.msg_hdr.msg_name = connected ? nullptr : const_cast<sockaddr*>(to.sockaddr_ptr());
+      message.msg_hdr.msg_namelen = connected ? 0 : to.sockaddr_len();
       bytes += length;
     }
     int sent = 0;

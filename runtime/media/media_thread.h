@@ -69,9 +69,10 @@ class MediaThread {
   void apply_commands();
   void apply(Command& command);
   void watch(Stream& stream);
+  static void unlatch(Leg& leg);
   void close_stream(Stream& stream);
   void relay_from(const SocketTag& tag);
-  int receive_batch(int fd);
+  int receive_batch(int fd, bool with_sources);
   void report_idle_streams(std::chrono::steady_clock::time_point now);
 
   int epoll_fd_ = -1;

@@ -2,6 +2,7 @@
 // few command-line options, and runs the server. No configuration file: the policy
 // is part of the executable.
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string_view>
 
@@ -13,7 +14,7 @@ namespace {
 
 void print_usage(const char* program) {
   std::printf(
-      "usage: %s [--log-level=debug|info|warn|error] [--version] [--help]\n"
+      "usage: %s [--log-level=debug|info|warn|error] [--media-threads=N] [--version] [--help]\n"
       "Runs the SBC compiled from policy %s.\n",
       program, sbc_compiled_policy.source_name);
 }
@@ -32,6 +33,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "sbc: %s\n", problem.c_str());
     return 2;
   }
+  sbc::ops::ServerOptions options;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
     if (arg == "--version") {
@@ -42,6 +44,13 @@ int main(int argc, char** argv) {
       print_usage(argv[0]);
       return 0;
     }
+    if (arg.starts_with("--media-threads=")) {
+      int threads = std::atoi(argv[i] + 16);
+      if (threads >= 1 && threads <= 64) {
+        options.media_threads = static_cast<unsigned>(threads);
+        continue;
+      }
+    }
     sbc::log::Level level;
     if (arg.starts_with("--log-level=") && sbc::log::parse_level(arg.substr(12), level)) {
       sbc::log::set_level(level);
@@ -51,5 +60,5 @@ int main(int argc, char** argv) {
     print_usage(argv[0]);
     return 2;
   }
-  return sbc::ops::run_server(sbc_compiled_policy);
+  return sbc::ops::run_server(sbc_compiled_policy, options);
 }

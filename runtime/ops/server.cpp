@@ -45,20 +45,21 @@ void raise_descriptor_limit() {
   if (setrlimit(RLIMIT_NOFILE, &limit) != 0) log::warn("cannot raise the open-file limit");
 }
 
-std::unique_ptr<media::MediaEngine> start_media(const sbc_policy& policy, boost::asio::io_context& io) {
+std::unique_ptr<media::MediaEngine> start_media(const sbc_policy& policy, unsigned threads,
+                                                boost::asio::io_context& io) {
   if (!relays_media(policy)) return nullptr;
   raise_descriptor_limit();
   media::MediaEngine::Options options;
-  options.threads = std::max(1u, std::thread::hardware_concurrency());
+  options.threads = threads ? threads : std::max(1u, std::thread::hardware_concurrency());
   options.post_to_control = [&io](std::function<void()> work) { boost::asio::post(io, std::move(work)); };
   auto engine = std::make_unique<media::MediaEngine>(policy, std::move(options));
-  log::info("media relay: ", std::max(1u, std::thread::hardware_concurrency()), " threads");
+  log::info("media relay: ", options.threads, " threads");
   return engine;
 }
 
 }  // namespace
 
-int run_server(const sbc_policy& policy) {
+int run_server(const sbc_policy& policy, const ServerOptions& server_options) {
   boost::asio::io_context io(1);
   proxy::TimerQueue timers(io);
   proxy::LocalAddresses local(policy);
@@ -80,7 +81,7 @@ int run_server(const sbc_policy& policy) {
   std::vector<std::string> table_errors;
   tables.load_all(table_errors);
 
-  std::unique_ptr<media::MediaEngine> media = start_media(policy, io);
+  std::unique_ptr<media::MediaEngine> media = start_media(policy, server_options.media_threads, io);
   proxy::Proxy proxy(policy, local, *dispatchers, tables, timers, transports);
   proxy.attach_media(media.get());
   transports.start([&proxy](uint32_t listener, std::string_view message, const transport::Endpoint& source) {

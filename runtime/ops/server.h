@@ -9,6 +9,10 @@
 namespace sbc::ops {
 
 // Returns the process exit status.
-int run_server(const sbc_policy& policy);
+struct ServerOptions {
+  unsigned media_threads = 0;  // 0: one per CPU
+};
+
+int run_server(const sbc_policy& policy, const ServerOptions& options = {});
 
 }  // namespace sbc::ops

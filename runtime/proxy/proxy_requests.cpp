@@ -36,6 +36,22 @@ std::vector<HeaderChange> header_changes(const std::vector<abi::HeaderEdit>& edi
 
 namespace {
 
+// RFC 3261 §16.3 step 4: an initial request already carrying a Via of this SBC has come
+// back to it (a dispatcher or route pointing at the SBC itself, two SBCs routing to each
+// other). Max-Forwards would end it only after 70 trips.
+bool came_through_us(const sip::Message& msg, const LocalAddresses& local) {
+  for (const auto& field : msg.headers()) {
+    if (field.id != sip::HeaderId::Via) continue;
+    std::string_view rest = field.value;
+    std::string_view value;
+    while (sip::next_header_value(rest, value)) {
+      sip::Via via;
+      if (sip::parse_via(value, via) && local.is_myself(via.host, via.port ? via.port : 5060)) return true;
+    }
+  }
+  return false;
+}
+
 bool has_to_tag(const sip::Message& msg) {
   sip::NameAddr to;
   return sip::parse_name_addr(msg.to_value(), to) && !sip::header_param(to.params, "tag").empty();
@@ -176,6 +192,11 @@ void Proxy::send_cancel(ClientTransaction& client) {
 
 void Proxy::route_initial(ServerTransaction& server, const Listener& in, const sip::Message& msg,
                           const transport::Endpoint& source) {
+  if (came_through_us(msg, local_)) {
+    log::at(log::Level::Warn, msg.call_id(), msg.method_token(), " from ", source.to_string(),
+            " already passed through this SBC: loop");
+    return reply(server, 482, "Loop Detected");
+  }
   RouteInspection routes = inspect_routes(msg, local_);
   server.dialog.resize(policy_.dialog_var_count);
   sbc_request request(msg, source, in, local_, server.dialog);

@@ -647,6 +647,18 @@ TEST_F(ProxyTest, AckWithMaxForwardsZeroIsNotForwarded) {
 
 // --- requests the proxy refuses ------------------------------------------------------
 
+TEST_F(ProxyTest, InitialRequestThatAlreadyPassedThroughTheSbcIsALoop) {
+  RequestSpec spec;
+  spec.via = "SIP/2.0/UDP 127.0.0.30:5080;branch=z9hG4bK-ms;rport, "
+             "SIP/2.0/UDP 127.0.0.20:5065;branch=z9hG4bK-ours;rport";
+  from_caller(request(spec));
+  ASSERT_FALSE(sent().empty());
+  const Sent& last = sent().back();
+  EXPECT_TRUE(went(last, kExternal, kCaller));
+  EXPECT_EQ(parse(last.data).status_code(), 482);
+  for (const Sent& s : sent()) EXPECT_FALSE(s.listener == kInternal) << "nothing forwarded";
+}
+
 TEST_F(ProxyTest, MaxForwardsZeroIsAnswered483AndNotForwarded) {
   RequestSpec s;
   s.max_forwards = "0";

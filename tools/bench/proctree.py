@@ -2,6 +2,7 @@
 """Measurements of a process and its descendants for tools/bench (Linux /proc).
 
     proctree.py cpu PID        CPU time used so far, in clock ticks (user + system)
+    proctree.py split PID      the same as "USER SYSTEM" ticks
     proctree.py pss PID        proportional set size in kB (shared memory counted once
                                across the tree, which is what matters for Kamailio's
                                forked workers around one shared-memory segment)
@@ -30,13 +31,17 @@ def descendants(root):
     return tree
 
 
-def cpu_ticks(pid):
+def cpu_split(pid):
     try:
         with open(f"/proc/{pid}/stat") as f:
             fields = f.read().rsplit(")", 1)[1].split()
-        return int(fields[11]) + int(fields[12])  # utime, stime
+        return int(fields[11]), int(fields[12])  # utime, stime
     except OSError:
-        return 0
+        return 0, 0
+
+
+def cpu_ticks(pid):
+    return sum(cpu_split(pid))
 
 
 def pss_kb(pid):
@@ -76,6 +81,12 @@ def main():
     command, argument = sys.argv[1], sys.argv[2]
     if command == "cpu":
         print(sum(cpu_ticks(p) for p in descendants(int(argument))))
+    elif command == "split":
+        user = system = 0
+        for p in descendants(int(argument)):
+            u, s_ = cpu_split(p)
+            user, system = user + u, system + s_
+        print(user, system)
     elif command == "pss":
         print(sum(pss_kb(p) for p in descendants(int(argument))))
     elif command == "rtt":
