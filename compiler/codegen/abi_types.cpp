@@ -19,8 +19,8 @@ AbiTypes::AbiTypes(llvm::Module& module)
   listener = llvm::StructType::create(context, {ptr, i32, i32, ip, i32, i32, ip, i32, i32}, "sbc_listener");
   // name, server, min_version, max_version, certificate, key, ca, ciphers, verify, require
   tls_profile = llvm::StructType::create(context, {ptr, i32, ptr, ptr, ptr, ptr, ptr, ptr, i32, i32}, "sbc_tls_profile");
-  // tcp_max_connections, tls_max_connections, tcp_lifetime_s, tls_lifetime_s
-  limits = llvm::StructType::create(context, {i32, i32, i32, i32}, "sbc_limits");
+  // tcp_max_connections, tls_max_connections, tcp_lifetime_s, tls_lifetime_s, media_timeout_s
+  limits = llvm::StructType::create(context, {i32, i32, i32, i32, i32}, "sbc_limits");
   enumeration = llvm::StructType::create(context, {ptr, ptr, i32}, "sbc_enum");  // name, members, member_count
   column = llvm::StructType::create(context, {ptr, i32, i32}, "sbc_column");     // name, kind, enum_index
   // name, engine, location, password_source, password_name, refresh_ms, seed

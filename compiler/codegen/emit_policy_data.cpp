@@ -103,7 +103,8 @@ llvm::Constant* tls_profiles(CodegenContext& ctx) {
 llvm::Constant* limits(CodegenContext& ctx) {
   const LimitsModel& l = ctx.model.limits;
   return llvm::ConstantStruct::get(ctx.types.limits, {ctx.u32(l.tcp_max_connections), ctx.u32(l.tls_max_connections),
-                                                      ctx.u32(l.tcp_lifetime_s), ctx.u32(l.tls_lifetime_s)});
+                                                      ctx.u32(l.tcp_lifetime_s), ctx.u32(l.tls_lifetime_s),
+                                                      ctx.u32(l.media_timeout_s)});
 }
 
 llvm::Constant* string_array(CodegenContext& ctx, const std::vector<std::string>& values, const std::string& name) {

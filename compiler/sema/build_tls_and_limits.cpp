@@ -53,6 +53,31 @@ void build_profile(SemaContext& ctx, const ast::TlsDecl& decl) {
   ctx.model.tls.push_back(std::move(profile));
 }
 
+uint64_t duration_seconds(const std::string& value, uint64_t number) {
+  return value.ends_with("ms") ? number / 1000 : value.ends_with("h") ? number * 3600 : value.ends_with("m") ? number * 60
+                                                                                                          : number;
+}
+
+// limits { media timeout 60s }: rtpengine's `timeout`, here for every relayed stream.
+void apply_media_limit(SemaContext& ctx, const ast::Ident& name, const std::string& value, SourceRange value_range) {
+  uint64_t number = 0;
+  std::from_chars(value.data(), value.data() + value.size(), number);
+  bool is_duration = value.find_first_not_of("0123456789") != std::string::npos;
+  if (name.text != "timeout") {
+    auto& d = ctx.diags.report(DiagKind::UnknownName, name.range, "unknown media limit `" + name.text + "`");
+    auto s = closest_spelling(name.text, {"timeout"});
+    d.hint = s ? "did you mean `" + *s + "`?" : "the media limit is `timeout DURATION`";
+    return;
+  }
+  uint64_t seconds = duration_seconds(value, number);
+  if (!is_duration || seconds < 1 || seconds > 86400) {
+    auto& d = ctx.diags.report(DiagKind::InvalidLiteral, value_range, "invalid value for `media timeout`");
+    d.hint = "a duration of 1s to 24h, such as `60s`";
+    return;
+  }
+  ctx.model.limits.media_timeout_s = static_cast<uint32_t>(seconds);
+}
+
 void apply_limit(SemaContext& ctx, Transport transport, const ast::Ident& name, const std::string& value,
                  SourceRange value_range) {
   uint64_t number = 0;
@@ -62,10 +87,7 @@ void apply_limit(SemaContext& ctx, Transport transport, const ast::Ident& name, 
     (transport == Transport::Tls ? ctx.model.limits.tls_max_connections : ctx.model.limits.tcp_max_connections) =
         static_cast<uint32_t>(number);
   } else if (name.text == "lifetime" && is_duration) {
-    uint64_t seconds = value.ends_with("ms") ? number / 1000
-                       : value.ends_with("h") ? number * 3600
-                       : value.ends_with("m") ? number * 60
-                                              : number;
+    uint64_t seconds = duration_seconds(value, number);
     (transport == Transport::Tls ? ctx.model.limits.tls_lifetime_s : ctx.model.limits.tcp_lifetime_s) =
         static_cast<uint32_t>(std::min<uint64_t>(seconds, UINT32_MAX));
   } else if (name.text == "max_connections" || name.text == "lifetime") {
@@ -83,11 +105,15 @@ void apply_limit(SemaContext& ctx, Transport transport, const ast::Ident& name, 
 void build_tls_and_limits(SemaContext& ctx) {
   for (const auto& decl : ctx.policy.tls) build_profile(ctx, decl);
   for (const auto& line : ctx.policy.limits) {
+    if (line.transport.text == "media") {
+      for (const auto& [name, value] : line.settings) apply_media_limit(ctx, name, value.first, value.second);
+      continue;
+    }
     auto transport = parse_transport(line.transport.text);
     if (!transport || *transport == Transport::Udp) {
       auto& d = ctx.diags.report(DiagKind::UnknownTransport, line.transport.range,
-                                 "connection limits apply to `tcp` or `tls`, not `" + line.transport.text + "`");
-      d.hint = "write `tcp max_connections 2048 lifetime 3605s`";
+                                 "limits apply to `tcp`, `tls` or `media`, not `" + line.transport.text + "`");
+      d.hint = "write `tcp max_connections 2048 lifetime 3605s` or `media timeout 60s`";
       continue;
     }
     for (const auto& [name, value] : line.settings) apply_limit(ctx, *transport, name, value.first, value.second);

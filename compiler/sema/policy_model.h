@@ -49,6 +49,7 @@ struct LimitsModel {
   uint32_t tls_max_connections = 2048;
   uint32_t tcp_lifetime_s = 3605;  // idle lifetime of a TCP/TLS connection
   uint32_t tls_lifetime_s = 3605;
+  uint32_t media_timeout_s = 0;  // 0: silent streams never end their call
 };
 
 struct EnumModel {

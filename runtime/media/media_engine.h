@@ -57,6 +57,10 @@ class MediaEngine {
   // retried INVITE keeps its session).
   void begin(std::string_view call_id, std::string_view caller_tag, uint32_t caller_face, uint32_t callee_face,
              uint32_t profile);
+  // Who ends a call whose media timed out (the proxy, with a BYE to both parties).
+  void set_on_timeout(std::function<void(const std::string& call_id)> on_timeout) {
+    options_.on_timeout = std::move(on_timeout);
+  }
   bool has(std::string_view call_id) const { return sessions_.count(std::string(call_id)) != 0; }
   // The From tag of the request that began the call, to tell which side a message is from.
   const std::string* caller_tag(std::string_view call_id) const;

@@ -52,6 +52,7 @@ std::unique_ptr<media::MediaEngine> start_media(const sbc_policy& policy, unsign
   media::MediaEngine::Options options;
   options.threads = threads ? threads : std::max(1u, std::thread::hardware_concurrency());
   options.post_to_control = [&io](std::function<void()> work) { boost::asio::post(io, std::move(work)); };
+  options.idle_timeout = std::chrono::seconds(policy.limits.media_timeout_s);
   auto engine = std::make_unique<media::MediaEngine>(policy, std::move(options));
   log::info("media relay: ", options.threads, " threads");
   return engine;
@@ -84,6 +85,7 @@ int run_server(const sbc_policy& policy, const ServerOptions& server_options) {
   std::unique_ptr<media::MediaEngine> media = start_media(policy, server_options.media_threads, io);
   proxy::Proxy proxy(policy, local, *dispatchers, tables, timers, transports);
   proxy.attach_media(media.get());
+  if (media) media->set_on_timeout([&proxy](const std::string& call_id) { proxy.end_call(call_id, "media timeout"); });
   transports.start([&proxy](uint32_t listener, std::string_view message, const transport::Endpoint& source) {
     proxy.on_datagram(listener, message, source);
   });
@@ -118,7 +120,7 @@ int run_server(const sbc_policy& policy, const ServerOptions& server_options) {
             stats.parse_errors, " malformed, ", stats.retransmissions_absorbed, " retransmissions absorbed, ",
             stats.transaction_timeouts, " transaction timeouts; dialogs ", stats.dialogs_established, " established, ",
             stats.dialogs_ended, " ended by BYE, ", stats.dialogs_expired, " expired, ", proxy.dialog_count(),
-            " still open");
+            " still open, ", stats.dialogs_ended_by_sbc, " ended by the sbc");
   if (media) {
     media::MediaTotals m = media->totals();
     log::info("media: ", m.sessions_started, " sessions, ", m.packets_relayed, " packets relayed, ", m.packets_dropped,

@@ -23,6 +23,15 @@ Dialog* DialogTable::find(const std::string& key) {
 
 void DialogTable::end(const std::string& key) { dialogs_.erase(key); }
 
+Dialog* DialogTable::find_call(std::string_view call_id, std::string* key) {
+  for (auto& [k, dialog] : dialogs_) {
+    if (dialog.call_id != call_id) continue;
+    if (key) *key = k;
+    return &dialog;
+  }
+  return nullptr;
+}
+
 size_t DialogTable::expire(std::chrono::steady_clock::time_point now, std::chrono::seconds lifetime,
                            const std::function<void(const Dialog&)>& on_ended) {
   size_t ended = 0;

@@ -43,6 +43,7 @@ struct ProxyStats {
   uint64_t dialogs_established = 0;
   uint64_t dialogs_ended = 0;
   uint64_t dialogs_expired = 0;
+  uint64_t dialogs_ended_by_sbc = 0;  // BYE sent to both parties (media timeout)
 };
 
 // The policy's header edits as the message builder takes them (views into `edits`).
@@ -73,6 +74,8 @@ class Proxy {
   void attach_media(media::MediaEngine* media);
   // Ends a call's media session, if it has one (media timeout, shutdown).
   void end_media(const std::string& call_id, std::string_view reason);
+  // Ends a call from the middle: a BYE to each party in its dialog (call_termination.cpp).
+  void end_call(const std::string& call_id, std::string_view reason);
 
  private:
   struct ForwardPlan {
@@ -139,6 +142,11 @@ class Proxy {
   void arm_retransmit(ClientTransaction& client);
   void arm_timer_c(ClientTransaction& client);
   void track_dialog(ServerTransaction& server, const ClientTransaction& client, const sip::Message& response);
+  // call_termination.cpp
+  void describe_parties(Dialog& dialog, const ServerTransaction& server, const ClientTransaction& client,
+                        const sip::Message& ok);
+  void note_in_dialog_cseq(Dialog& dialog, const sip::Message& request);
+  void send_bye(DialogParty& party, const std::string& call_id, std::string_view reason);
   void on_client_timeout(const std::string& key);
   void arm_response_retransmit(ServerTransaction& server);
   void end_server_after(ServerTransaction& server, milliseconds delay);

@@ -334,6 +334,7 @@ void Proxy::attach_dialog(ServerTransaction& server, const sip::Message& msg) {
   Dialog* dialog = dialogs_.find(key);
   if (!dialog) return;
   dialog->last_request = std::chrono::steady_clock::now();
+  note_in_dialog_cseq(*dialog, msg);
   if (msg.method() == sip::Method::Bye) dialog->terminating = true;
   server.dialog = dialog->variables;
   server.dispatcher = dialog->dispatcher;

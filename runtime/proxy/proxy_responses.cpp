@@ -86,7 +86,7 @@ void Proxy::handle_response(const Listener&, const sip::Message& msg, const tran
 }
 
 // A 2xx to an INVITE establishes a dialog (a re-INVITE's 2xx finds the one it is in).
-void Proxy::track_dialog(ServerTransaction& server, const ClientTransaction&, const sip::Message& response) {
+void Proxy::track_dialog(ServerTransaction& server, const ClientTransaction& client, const sip::Message& response) {
   if (!server.dialog_key.empty()) return;
   sip::NameAddr from;
   sip::NameAddr to;
@@ -94,8 +94,13 @@ void Proxy::track_dialog(ServerTransaction& server, const ClientTransaction&, co
   std::string key = DialogTable::key(response.call_id(), sip::header_param(from.params, "tag"),
                                      sip::header_param(to.params, "tag"));
   if (dialogs_.find(key)) return;
-  auto now = std::chrono::steady_clock::now();
-  dialogs_.establish(key, Dialog{server.call_id, server.dialog, server.dispatcher, now, now, false});
+  Dialog dialog;
+  dialog.call_id = server.call_id;
+  dialog.variables = server.dialog;
+  dialog.dispatcher = server.dispatcher;
+  dialog.established = dialog.last_request = std::chrono::steady_clock::now();
+  describe_parties(dialog, server, client, response);
+  dialogs_.establish(key, std::move(dialog));
   ++stats_.dialogs_established;
 }
 

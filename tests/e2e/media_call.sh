@@ -15,6 +15,11 @@
 #   early_media  uac_early_media.xml / uas_early_media.xml: a 183 with SDP before the 200
 #   hold         uac_hold.xml / uas_hold.xml: audio, re-INVITE a=sendonly (answered
 #                recvonly), re-INVITE a=sendrecv, audio again (200 packets per call)
+#   timeout      uac_timeout.xml / uas_timeout.xml: no audio at all; with the policy's
+#                `limits { media timeout 2s }` (POLICY imported by a policy that sets
+#                it) the sbc must end each call with a BYE to both parties (Reason:
+#                media timeout) and free its ports; instead of packet counts, the sbc
+#                must log one ended call and two answered BYEs per call
 #
 # What is checked per flow (exit 0 only if all hold):
 #   - every call succeeds at both ends; the scenarios' checks that each SDP a party gets
@@ -31,7 +36,7 @@
 #     "media ended (BYE)" per call, and its closing line says 0 media sessions open.
 #
 # Environment: E2E_OUT=DIR keeps the files in DIR/media_call/; E2E_CALLS (default 3);
-# E2E_FLOWS (default "basic late_offer early_media hold").
+# E2E_FLOWS (default "basic late_offer early_media hold timeout").
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -39,12 +44,12 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 source "$HERE/lib.sh"
 
 CALLS=${E2E_CALLS:-3}
-read -r -a FLOWS <<<"${E2E_FLOWS:-basic late_offer early_media hold}"
+read -r -a FLOWS <<<"${E2E_FLOWS:-basic late_offer early_media hold timeout}"
 declare -A UAC_XML=([basic]=uac_media.xml [late_offer]=uac_late_offer.xml [early_media]=uac_early_media.xml
-  [hold]=uac_hold.xml)
+  [hold]=uac_hold.xml [timeout]=uac_timeout.xml)
 declare -A UAS_XML=([basic]=uas_media.xml [late_offer]=uas_late_offer.xml [early_media]=uas_early_media.xml
-  [hold]=uas_hold.xml)
-declare -A PACKETS=([basic]=100 [late_offer]=100 [early_media]=100 [hold]=200)
+  [hold]=uas_hold.xml [timeout]=uas_timeout.xml)
+declare -A PACKETS=([basic]=100 [late_offer]=100 [early_media]=100 [hold]=200 [timeout]=0)
 UAS_IPS=(127.0.0.30 127.0.0.31)
 SCENARIOS=$HERE/scenarios
 FAILURES=()
@@ -98,7 +103,9 @@ start_media_servers() {
 }
 
 start_sbc() {
-  start_bg "${FLOW}_sbc" "$WORKDIR/sbc" --log-level=info
+  local binary=$WORKDIR/sbc
+  [[ $FLOW == timeout ]] && binary=$WORKDIR/sbc_timeout
+  start_bg "${FLOW}_sbc" "$binary" --log-level=info
   SBC_PID=$LAST_PID
   SBC_LOG=$WORKDIR/${FLOW}_sbc.log
   wait_for_log "$SBC_LOG" ready 10 "$SBC_PID" || {
@@ -145,13 +152,23 @@ check_packets() {
   ((n[bypass] == 0)) || note_failure "${n[bypass]} packets went between caller and media server without the sbc"
 }
 
+check_ended_by_sbc() { # the timeout flow: the sbc ended every call, both BYEs answered
+  local ended answered
+  ended=$(grep -c "ending the call (media timeout): BYE to both parties" "$SBC_LOG" || true)
+  answered=$(grep -c "our BYE to .* answered 200" "$SBC_LOG" || true)
+  e2e_log "$FLOW: sbc ended $ended calls, $answered of its BYEs answered 200"
+  ((ended == CALLS)) || note_failure "sbc ended $ended calls on media timeout, want $CALLS"
+  ((answered == 2 * CALLS)) || note_failure "$answered BYEs of the sbc answered 200, want $((2 * CALLS))"
+}
+
 check_release() {
   local open deadline=$((SECONDS + 3))
   while open=$(rtp_ports_open) && ((open > 0 && SECONDS < deadline)); do sleep 0.2; done
   ((open == 0)) || note_failure "$open RTP sockets of the sbc still open after every call ended"
-  local ended
-  ended=$(grep -c "media ended (BYE)" "$SBC_LOG" || true)
-  ((ended == CALLS)) || note_failure "sbc logged $ended 'media ended (BYE)', want $CALLS"
+  local ended why="BYE"
+  [[ $FLOW == timeout ]] && why="media timeout"
+  ended=$(grep -c "media ended ($why)" "$SBC_LOG" || true)
+  ((ended == CALLS)) || note_failure "sbc logged $ended 'media ended ($why)', want $CALLS"
 }
 
 check_closing_line() {
@@ -171,7 +188,7 @@ run_flow() { # run_flow FLOW: fresh media servers and sbc, the calls, the checks
   start_sbc
   place_calls
   check_calls
-  check_packets
+  if [[ $FLOW == timeout ]]; then check_ended_by_sbc; else check_packets; fi
   check_release
   kill -TERM "$SBC_PID" 2>/dev/null || true
   wait_exit "$SBC_PID" 5 || true
@@ -192,6 +209,10 @@ main() {
   e2e_enter_netns "$@"
 
   compile_policy
+  # The timeout flow's sbc: the same policy with a 2 s media timeout.
+  printf 'import "%s"\n\nlimits {\n    media timeout 2s\n}\n' "$POLICY" >"$WORKDIR/timeout.sbc"
+  "$SBCC" "$WORKDIR/timeout.sbc" -o "$WORKDIR/sbc_timeout" >"$WORKDIR/sbcc_timeout.log" 2>&1 ||
+    fail "sbcc could not compile the timeout variant (see $WORKDIR/sbcc_timeout.log)"
   # 2 s of PCMU silence-ish tone: 16000 bytes = 100 packets of 160 bytes.
   python3 -c "import sys; sys.stdout.buffer.write(bytes([0xff, 0x7f]) * 8000)" >"$WORKDIR/tone.ulaw"
   add_counters

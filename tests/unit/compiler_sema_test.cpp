@@ -504,3 +504,38 @@ TEST(SemaTest, WarningsDoNotStopTheModel) {
 
 }  // namespace
 }  // namespace sbcc
+
+namespace sbcc {
+namespace {
+
+constexpr std::string_view kMediaFaces = R"(sbc "t"
+interface external {
+    sip udp 127.0.0.10:5060
+    rtp 127.0.0.10 ports 30000..30999
+}
+)";
+
+TEST(SemaLimits, MediaTimeoutIsReadInSeconds) {
+  auto a = analyze_text(std::string(kMediaFaces) + "limits {\n    media timeout 2m\n}\n");
+  ASSERT_TRUE(a->model);
+  EXPECT_FALSE(a->diags.has_errors()) << first_message(a->diags);
+  EXPECT_EQ(a->model->limits.media_timeout_s, 120u);
+}
+
+TEST(SemaLimits, MediaTimeoutIsOffUnlessSet) {
+  auto a = analyze_text(std::string(kMediaFaces));
+  ASSERT_TRUE(a->model);
+  EXPECT_EQ(a->model->limits.media_timeout_s, 0u);
+}
+
+TEST(SemaLimits, MediaTimeoutMistakesAreReported) {
+  auto a = analyze_text(std::string(kMediaFaces) + "limits {\n    media timeout 0s\n}\n");
+  EXPECT_EQ(first_message(a->diags), "invalid value for `media timeout`");
+  a = analyze_text(std::string(kMediaFaces) + "limits {\n    media timeuot 60s\n}\n");
+  EXPECT_EQ(first_message(a->diags), "unknown media limit `timeuot`");
+  a = analyze_text(std::string(kMediaFaces) + "limits {\n    media timeout 60\n}\n");
+  EXPECT_EQ(first_message(a->diags), "invalid value for `media timeout`") << "a number is not a duration";
+}
+
+}  // namespace
+}  // namespace sbcc

@@ -6,6 +6,8 @@
 # resident memory once every call is placed (with HOLD_MS=60000 at 500/s for 20 s that is
 # about 10 000 open dialogs).
 #   [HOLD_MS=1000] tools/bench/sbc_calls.sh RATE [DURATION] [POLICY]     (as root)
+# The calls carry no RTP: with samples/loopback.sbc (media timeout 60s) hold them less
+# than a minute, or give a policy without a media timeout.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 rate=${1:?usage: sbc_calls.sh RATE [DURATION] [POLICY]}

@@ -15,7 +15,7 @@
 extern "C" {
 #endif
 
-#define SBC_ABI_VERSION 3u
+#define SBC_ABI_VERSION 4u
 
 enum sbc_transport { SBC_TRANSPORT_UDP = 0, SBC_TRANSPORT_TCP = 1, SBC_TRANSPORT_TLS = 2 };
 
@@ -95,6 +95,7 @@ typedef struct sbc_limits {
   uint32_t tls_max_connections;
   uint32_t tcp_lifetime_s;
   uint32_t tls_lifetime_s;
+  uint32_t media_timeout_s; /* a stream silent that long ends its call; 0: never */
 } sbc_limits;
 
 typedef struct sbc_enum {
