@@ -34,6 +34,7 @@ class DispatcherSet {
   uint32_t transport() const { return config_.transport; }
   const sbc_probe& probe() const { return config_.probe; }
   std::vector<Destination>& destinations() { return destinations_; }
+  const std::vector<Destination>& destinations() const { return destinations_; }
 
   // Probe outcomes; return true when the destination's state changed.
   bool record_probe_success(Destination& d);

@@ -17,6 +17,8 @@
 #include "dispatch/dispatcher.h"
 #include "dispatch/prober.h"
 #include "media/media_engine.h"
+#include "ops/http_server.h"
+#include "ops/ops_endpoints.h"
 #include "ops/log.h"
 #include "proxy/local_addresses.h"
 #include "proxy/proxy.h"
@@ -92,6 +94,24 @@ int run_server(const sbc_policy& policy, const ServerOptions& server_options) {
   for (const auto& listener : local.listeners()) {
     log::info("listening on ", listener.name, " ", transport_name(listener.transport), " ", listener.bind.to_string(),
               listener.via_sent_by != listener.bind.to_string() ? " advertised as " + listener.via_sent_by : "");
+  }
+
+  // The policy's HTTP endpoint, on this loop: what it reads is this thread's state.
+  ops::OpsEndpoints endpoints(policy, proxy, *dispatchers, tables, media.get(), table_errors);
+  std::unique_ptr<ops::HttpServer> http;
+  if (policy.http.enabled) {
+    std::string token;
+    if (!ops::read_http_token(policy.http, token, error)) {
+      log::error(error);
+      return 1;
+    }
+    http = std::make_unique<ops::HttpServer>(io, policy.http, std::move(token),
+                                             [&endpoints](const ops::HttpRequest& r) { return endpoints.handle(r); });
+    if (!http->start(error)) {
+      log::error(error);
+      return 1;
+    }
+    log::info("http endpoint on ", http->address());
   }
 
   dispatch::Prober prober(proxy, local, *dispatchers, timers);

@@ -55,6 +55,10 @@ class DialogTable {
   size_t expire(std::chrono::steady_clock::time_point now, std::chrono::seconds lifetime,
                 const std::function<void(const Dialog&)>& ended = {});
   size_t size() const { return dialogs_.size(); }
+  template <typename Visit>
+  void for_each(Visit visit) const {
+    for (const auto& [key, dialog] : dialogs_) visit(dialog);
+  }
 
  private:
   std::unordered_map<std::string, Dialog> dialogs_;

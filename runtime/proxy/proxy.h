@@ -44,6 +44,7 @@ struct ProxyStats {
   uint64_t dialogs_ended = 0;
   uint64_t dialogs_expired = 0;
   uint64_t dialogs_ended_by_sbc = 0;  // BYE sent to both parties (media timeout)
+  uint64_t replies_by_class[7] = {};  // responses sent upstream, [code / 100]
 };
 
 // The policy's header edits as the message builder takes them (views into `edits`).
@@ -68,6 +69,7 @@ class Proxy {
   const ProxyStats& stats() const { return stats_; }
   size_t transaction_count() const { return servers_.size() + clients_.size(); }
   size_t dialog_count() const { return dialogs_.size(); }
+  const DialogTable& dialogs() const { return dialogs_; }
   // Ends dialogs older than `lifetime`; called periodically by the server.
   void expire_dialogs(std::chrono::seconds lifetime);
   // The media relay that SDP goes through (none: SDP crosses untouched).

@@ -401,6 +401,7 @@ void Proxy::forward(ServerTransaction* server, const sip::Message& msg, const Fo
 void Proxy::reply_stateless(const Listener& in, const sip::Message& msg, const transport::Endpoint& source, int code,
                             std::string_view reason) {
   ++stats_.replies_generated;
+  if (code >= 100 && code < 700) ++stats_.replies_by_class[code / 100];
   std::string tag = new_tag();
   std::string host = source.host_text();
   std::string text = build_reply(msg, {code, reason, tag, identity_, host, source.port()});

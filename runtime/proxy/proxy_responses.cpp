@@ -210,6 +210,7 @@ void Proxy::send_upstream(ServerTransaction& server, std::string text, int code)
     return;  // a final response went up already
   }
   if (server.state == ServerState::Accepted && code >= 300) return;
+  if (code >= 100 && code < 700) ++stats_.replies_by_class[code / 100];
   send(local_.listeners()[server.listener], text, server.source);
   server.last_response = std::move(text);
   if (code < 200) {

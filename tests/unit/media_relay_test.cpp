@@ -335,6 +335,57 @@ TEST_F(MediaEngineTest, SrtpCallerPlainCallee) {
   EXPECT_EQ(std::memcmp(got.data(), back.data(), 172), 0);
 }
 
+// `as srtp` with an SRTP caller: both legs SRTP, each with the relay's own key (the
+// caller's key never reaches the callee), packets decrypted and encrypted again.
+TEST_F(MediaEngineTest, SrtpBothLegsAreReKeyedWhenThePolicyAsksForSrtp) {
+  Phone caller("127.0.0.40");
+  Phone callee("127.0.0.30");
+  SrtpKey caller_key = known_key(SrtpSuite::AesCm128HmacSha1_80);
+  engine().begin("call-4", "tag-a", 0, 1, SBC_MEDIA_SRTP);
+  std::string caller_attribute = crypto_attribute("1", caller_key);
+  auto to_callee = engine().rewrite("call-4", true, MediaEngine::Role::Offer,
+                                    offer(caller, "RTP/SAVP", caller_attribute));
+  ASSERT_TRUE(to_callee.ok) << to_callee.error;
+  sdp::Session offered = parsed(to_callee.body);
+  EXPECT_EQ(offered.media[0].proto, "RTP/SAVP");
+  ASSERT_EQ(offered.media[0].crypto.size(), 1u);
+  auto relay_to_callee_key = parse_key(offered.media[0].crypto[0]);
+  ASSERT_TRUE(relay_to_callee_key);
+  EXPECT_NE(relay_to_callee_key->material, caller_key.material) << "re-keyed, not passed through";
+
+  SrtpKey callee_key = known_key(SrtpSuite::AesCm128HmacSha1_80);
+  callee_key.material[0] ^= 0x55;
+  auto to_caller = engine().rewrite("call-4", false, MediaEngine::Role::Answer,
+                                    offer(callee, "RTP/SAVP", crypto_attribute("1", callee_key)));
+  ASSERT_TRUE(to_caller.ok) << to_caller.error;
+
+  std::string error;
+  auto caller_protect = SrtpSession::create(caller_key, SrtpSession::Direction::Protect, error);
+  auto callee_unprotect = SrtpSession::create(*relay_to_callee_key, SrtpSession::Direction::Unprotect, error);
+  std::vector<uint8_t> plain = rtp_packet(1, 7);
+  std::vector<uint8_t> packet = plain;
+  size_t length = 172;
+  ASSERT_TRUE(caller_protect->rtp(packet.data(), length));
+  caller.send_to("127.0.0.10", parsed(to_caller.body).media[0].port, packet.data(), length);
+  std::vector<uint8_t> got = callee.receive();
+  ASSERT_GT(got.size(), 172u);
+  got.resize(got.size() + SrtpSession::kMaxTrailer);
+  size_t got_length = got.size() - SrtpSession::kMaxTrailer;
+  ASSERT_TRUE(callee_unprotect->rtp(got.data(), got_length)) << "the callee decrypts with the relay's key";
+  EXPECT_EQ(std::memcmp(got.data(), plain.data(), 172), 0);
+}
+
+// SRTP on both legs and nothing asked of the relay: keys and packets pass untouched.
+TEST_F(MediaEngineTest, SrtpBothLegsPassThroughWhenThePolicySaysSame) {
+  Phone caller("127.0.0.40");
+  SrtpKey caller_key = known_key(SrtpSuite::AesCm128HmacSha1_80);
+  engine().begin("call-5", "tag-a", 0, 1, SBC_MEDIA_SAME);
+  std::string attribute = crypto_attribute("1", caller_key);
+  auto to_callee = engine().rewrite("call-5", true, MediaEngine::Role::Offer, offer(caller, "RTP/SAVP", attribute));
+  ASSERT_TRUE(to_callee.ok) << to_callee.error;
+  EXPECT_NE(to_callee.body.find("a=crypto:" + attribute), std::string::npos) << to_callee.body;
+}
+
 TEST_F(MediaEngineTest, SavpWithoutAUsableKeyIsRefused) {
   Phone caller("127.0.0.40");
   engine().begin("call-3", "tag-a", 0, 1, SBC_MEDIA_RTP);

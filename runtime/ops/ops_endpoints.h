@@ -1,0 +1,44 @@
+// What the HTTP endpoint answers, path by path, from the running SBC's state: /health
+// (ready or not, and why), /metrics (Prometheus text format 0.0.4), /dispatcher and
+// /calls (JSON), POST /reload (tables re-read). Only the paths the policy lists are
+// served; everything runs on the SIP thread, so each answer is one consistent snapshot.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "data/table_store.h"
+#include "dispatch/dispatcher.h"
+#include "media/media_engine.h"
+#include "ops/http_server.h"
+#include "proxy/proxy.h"
+
+namespace sbc::ops {
+
+class OpsEndpoints {
+ public:
+  OpsEndpoints(const sbc_policy& policy, proxy::Proxy& proxy, std::vector<dispatch::DispatcherSet>& dispatchers,
+               data::TableStore& tables, const media::MediaEngine* media, std::vector<std::string> table_errors);
+
+  HttpResponse handle(const HttpRequest& request);
+
+  HttpResponse health() const;
+  std::string metrics() const;
+  std::string dispatcher_json() const;
+  std::string calls_json() const;
+  HttpResponse reload();
+
+ private:
+  bool enabled(std::string_view endpoint) const;
+
+  const sbc_policy& policy_;
+  proxy::Proxy& proxy_;
+  std::vector<dispatch::DispatcherSet>& dispatchers_;
+  data::TableStore& tables_;
+  const media::MediaEngine* media_;
+  std::chrono::system_clock::time_point started_;
+  std::vector<std::string> table_errors_;  // of the start-up load or the last reload
+};
+
+}  // namespace sbc::ops

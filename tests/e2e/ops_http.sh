@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# tests/e2e/ops_http.sh: the policy's HTTP endpoint against calls actually made. In a
+# private network namespace (loopback only): two SIPp media servers, the sbc compiled
+# from POLICY (samples/loopback.sbc: `http 127.0.0.20:8090 { health, metrics,
+# dispatcher, calls, reload }`), and a SIPp caller placing CALLS calls held HOLD_MS.
+#
+#   tests/e2e/ops_http.sh SBCC_BINARY POLICY_FILE   (as root, or with user namespaces)
+#
+# Checked, with Python's urllib and a Prometheus text-format parser (tests/e2e/prom.py):
+#   - GET /health: 200 {"status":"ready"} once both media servers answered their probes;
+#   - while the calls are up: GET /calls lists CALLS calls with media;
+#   - after them, GET /metrics: every sample belongs to a family with HELP and TYPE, and
+#     sbc_calls_total, sbc_calls_ended_total{reason="bye"}, sbc_media_sessions_total
+#     equal CALLS, sbc_calls_active and sbc_media_sessions are 0, 2xx replies >= 2*CALLS,
+#     both dispatcher destinations are up, the routing table has its 2 rows;
+#   - GET /dispatcher: both destinations active; POST /reload: 200 with 2 rows;
+#     GET /reload: 405; GET /nosuch: 404.
+#
+# Environment: E2E_OUT=DIR keeps the files in DIR/ops_http/; E2E_CALLS (default 4).
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/e2e/lib.sh
+source "$HERE/lib.sh"
+
+CALLS=${E2E_CALLS:-4}
+HOLD_MS=3000
+BASE=http://127.0.0.20:8090
+FAILURES=()
+
+note_failure() {
+  FAILURES+=("$*")
+  e2e_log "NOT OK: $*"
+}
+
+http() { # http METHOD PATH: prints "STATUS" then the body
+  python3 "$HERE/prom.py" fetch "$1" "$BASE$2"
+}
+
+main() {
+  (($# == 2)) || usage
+  SBCC=$(readlink -f "$1")
+  POLICY=$(readlink -f "$2")
+  command -v sipp >/dev/null || fail "sipp not found"
+  e2e_enter_netns "$@"
+  compile_policy
+
+  local ip
+  for ip in 127.0.0.30 127.0.0.31; do
+    start_bg "uas${ip##*.}" sipp -sf "$HERE/scenarios/uas_rr.xml" -i "$ip" -p 5080 -mi "$ip" -mp 6000 \
+      -nostdin -timeout 60s
+    wait_udp_port "$ip" 5080 5 || fail "SIPp media server did not bind $ip:5080"
+  done
+  start_bg sbc "$WORKDIR/sbc" --log-level=info
+  SBC_PID=$LAST_PID
+  wait_for_log "$WORKDIR/sbc.log" "http endpoint on 127.0.0.20:8090" 10 "$SBC_PID" || {
+    show_tail "$WORKDIR/sbc.log"
+    fail "sbc did not open its HTTP endpoint"
+  }
+
+  # ready once the probes (every 5 s, the first at start-up) have answers
+  local health deadline=$((SECONDS + 10))
+  while health=$(http GET /health) && [[ ${health%%$'\n'*} != 200 ]] && ((SECONDS < deadline)); do sleep 0.5; done
+  e2e_log "GET /health: $(tr '\n' ' ' <<<"$health")"
+  [[ ${health%%$'\n'*} == 200 && $health == *'"status":"ready"'* ]] || note_failure "/health is not 200 ready: $health"
+
+  e2e_log "caller: $CALLS calls held ${HOLD_MS} ms"
+  start_bg uac timeout -k 5 60 sipp 127.0.0.10:5060 -sf "$HERE/scenarios/uac_rr.xml" -s service \
+    -i 127.0.0.40 -p 5070 -mi 127.0.0.40 -mp 6000 -r 10 -m "$CALLS" -l "$CALLS" -d "$HOLD_MS" \
+    -recv_timeout 5000 -timeout 40s -timeout_error -nostdin -trace_stat -stf uac_stat.csv -fd 1
+  local uac=$LAST_PID
+  sleep 1.5
+  local calls
+  calls=$(http GET /calls)
+  local listed
+  listed=$(python3 -c 'import json,sys; d=json.loads(sys.stdin.read().split("\n",1)[1]); print(sum(1 for c in d["calls"] if c["media"]))' <<<"$calls")
+  e2e_log "GET /calls during the calls: $listed calls with media"
+  ((listed == CALLS)) || note_failure "/calls listed $listed calls with media during the calls, want $CALLS"
+  local rc=0
+  wait "$uac" || rc=$?
+  ((rc == 0)) || note_failure "the caller failed (exit $rc)"
+  sleep 0.5
+
+  local metrics
+  metrics=$(http GET /metrics)
+  printf '%s\n' "${metrics#*$'\n'}" >"$WORKDIR/metrics.txt"
+  local checks
+  if ! checks=$(python3 "$HERE/prom.py" check "$WORKDIR/metrics.txt" \
+    "sbc_calls_total == $CALLS" \
+    "sbc_calls_ended_total{reason=\"bye\"} == $CALLS" \
+    "sbc_media_sessions_total == $CALLS" \
+    "sbc_calls_active == 0" \
+    "sbc_media_sessions == 0" \
+    "sbc_sip_replies_total{class=\"2xx\"} >= $((2 * CALLS))" \
+    "sbc_dispatcher_destination_up{set=\"mediaservers\",uri=\"sip:127.0.0.30:5080\",duid=\"mediaserver1\"} == 1" \
+    "sbc_dispatcher_destination_up{set=\"mediaservers\",uri=\"sip:127.0.0.31:5080\",duid=\"mediaserver2\"} == 1" \
+    "sbc_table_rows{table=\"routing\"} == 2" 2>&1); then
+    note_failure "/metrics: $checks"
+  fi
+  e2e_log "GET /metrics: $(grep -c '^sbc_' "$WORKDIR/metrics.txt") samples; $checks"
+
+  local dispatcher
+  dispatcher=$(http GET /dispatcher)
+  [[ $(grep -o '"active":true' <<<"$dispatcher" | wc -l) == 2 ]] ||
+    note_failure "/dispatcher does not show 2 active destinations: $dispatcher"
+  local reload
+  reload=$(http POST /reload)
+  [[ ${reload%%$'\n'*} == 200 && $reload == *'"rows":2'* ]] || note_failure "POST /reload: $reload"
+  [[ $(http GET /reload | head -1) == 405 ]] || note_failure "GET /reload is not 405"
+  [[ $(http GET /nosuch | head -1) == 404 ]] || note_failure "GET /nosuch is not 404"
+
+  if ((${#FAILURES[@]})); then
+    show_tail "$WORKDIR/sbc.log" 10
+    printf '== ops_http: FAIL\n' >&2
+    printf '  - %s\n' "${FAILURES[@]}" >&2
+    printf '  files: %s\n' "$WORKDIR" >&2
+    exit 1
+  fi
+  printf '== ops_http: PASS (/health, /calls, /metrics, /dispatcher, /reload against %d calls)\n' "$CALLS" >&2
+  [[ -n ${E2E_OUT:-} ]] || rm -rf -- "$WORKDIR"
+  exit 0
+}
+
+main "$@"
