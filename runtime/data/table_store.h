@@ -4,6 +4,7 @@
 // declared column types are reported with their key and skipped.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -40,21 +41,37 @@ class Table {
   std::unordered_map<std::string, int64_t> index_;
 };
 
+// How reading one database went, for metrics and logs.
+struct DatabaseState {
+  bool up = false;
+  bool ever_loaded = false;
+  std::chrono::system_clock::time_point last_success{};
+  uint64_t failures = 0;
+  std::string last_error;
+};
+
 class TableStore {
  public:
   explicit TableStore(const sbc_policy& policy);
 
-  // Loads every table from its database. Tables whose database cannot be read stay
-  // empty; the reason is logged and returned in `errors`.
+  // (Re)loads every table from its database. A table whose database cannot be read
+  // keeps the rows it had (the last good data; empty before the first success); the
+  // reason is returned in `errors` and logged once per outage, with the recovery.
   void load_all(std::vector<std::string>& errors);
   Table& table(uint32_t index) { return tables_[index]; }
+  const Table& table(uint32_t index) const { return tables_[index]; }
   size_t size() const { return tables_.size(); }
+  const DatabaseState& database_state(uint32_t database) const { return databases_[database]; }
+  // The shortest `refresh` of the policy's databases; zero when none refreshes.
+  std::chrono::milliseconds refresh_interval() const;
 
  private:
   bool load_sqlite(Table& table, const sbc_database& db, std::string& error);
+  void note_result(uint32_t database, bool ok, const std::string& error);
 
   const sbc_policy& policy_;
   std::vector<Table> tables_;
+  std::vector<DatabaseState> databases_;
 };
 
 }  // namespace sbc::data

@@ -11,6 +11,7 @@ namespace sbc::log {
 namespace {
 
 std::atomic<Level> current_level{Level::Info};
+std::atomic<bool> json_lines{false};
 
 std::string_view level_name(Level l) {
   switch (l) {
@@ -35,7 +36,44 @@ void append_timestamp(std::string& out) {
   out.append(frac, static_cast<size_t>(len));
 }
 
+void append_json_string(std::string& out, std::string_view s) {
+  out += '"';
+  for (char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      char escaped[8];
+      snprintf(escaped, sizeof escaped, "\\u%04x", c);
+      out += escaped;
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
+}
+
+std::string json_line(Level l, std::string_view call_id, std::string_view message) {
+  std::string line = "{\"time\":\"";
+  append_timestamp(line);
+  line += "\",\"level\":\"";
+  std::string_view name = level_name(l);
+  while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
+  for (char c : name) line += static_cast<char>(c - 'A' + 'a');
+  line += '"';
+  if (!call_id.empty()) {
+    line += ",\"call_id\":";
+    append_json_string(line, call_id);
+  }
+  line += ",\"message\":";
+  append_json_string(line, message);
+  line += "}\n";
+  return line;
+}
+
 }  // namespace
+
+void set_json(bool json) { json_lines.store(json, std::memory_order_relaxed); }
 
 void set_level(Level level) { current_level.store(level, std::memory_order_relaxed); }
 Level level() { return current_level.load(std::memory_order_relaxed); }
@@ -50,6 +88,12 @@ bool parse_level(std::string_view text, Level& out) {
 }
 
 void write(Level l, std::string_view call_id, std::string_view message) {
+  if (json_lines.load(std::memory_order_relaxed)) {
+    std::string line = json_line(l, call_id, message);
+    ssize_t ignored = ::write(STDERR_FILENO, line.data(), line.size());
+    (void)ignored;
+    return;
+  }
   std::string line;
   line.reserve(64 + call_id.size() + message.size());
   append_timestamp(line);

@@ -13,6 +13,8 @@ namespace sbc::log {
 enum class Level : uint8_t { Debug = 0, Info = 1, Warn = 2, Error = 3 };
 
 void set_level(Level level);
+// One JSON object per line ({"time","level","call_id","message"}) instead of text.
+void set_json(bool json);
 Level level();
 bool parse_level(std::string_view text, Level& out);
 inline bool enabled(Level l) { return l >= level(); }

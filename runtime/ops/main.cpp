@@ -14,7 +14,8 @@ namespace {
 
 void print_usage(const char* program) {
   std::printf(
-      "usage: %s [--log-level=debug|info|warn|error] [--media-threads=N] [--version] [--help]\n"
+      "usage: %s [--log-level=debug|info|warn|error] [--log-format=text|json] [--media-threads=N]\n"
+      "       [--version] [--help]\n"
       "Runs the SBC compiled from policy %s.\n",
       program, sbc_compiled_policy.source_name);
 }
@@ -43,6 +44,10 @@ int main(int argc, char** argv) {
     if (arg == "--help" || arg == "-h") {
       print_usage(argv[0]);
       return 0;
+    }
+    if (arg == "--log-format=json" || arg == "--log-format=text") {
+      sbc::log::set_json(arg.ends_with("json"));
+      continue;
     }
     if (arg.starts_with("--media-threads=")) {
       int threads = std::atoi(argv[i] + 16);

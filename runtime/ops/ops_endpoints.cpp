@@ -153,6 +153,24 @@ std::string OpsEndpoints::metrics() const {
     rows.sample(tables_.table(static_cast<uint32_t>(i)).size(),
                 "table=\"" + label(tables_.table(static_cast<uint32_t>(i)).config().name) + "\"");
   }
+  // One family at a time: the text format wants each family's samples together.
+  auto per_database = [&](std::string_view name, std::string_view type, std::string_view help, auto value) {
+    Family family(out, name, type, help);
+    for (uint32_t i = 0; i < policy_.database_count; ++i) {
+      family.sample(value(tables_.database_state(i)), "database=\"" + label(policy_.databases[i].name) + "\"");
+    }
+  };
+  per_database("sbc_database_up", "gauge", "1 when the database's last read succeeded.",
+               [](const data::DatabaseState& d) -> uint64_t { return d.up ? 1 : 0; });
+  per_database("sbc_database_last_read_timestamp_seconds", "gauge",
+               "When the database was last read successfully, seconds since the epoch (0: never).",
+               [](const data::DatabaseState& d) -> uint64_t {
+                 if (!d.ever_loaded) return 0;
+                 return static_cast<uint64_t>(
+                     std::chrono::duration_cast<std::chrono::seconds>(d.last_success.time_since_epoch()).count());
+               });
+  per_database("sbc_database_read_failures_total", "counter", "Reads of the database that failed.",
+               [](const data::DatabaseState& d) -> uint64_t { return d.failures; });
   if (media_) {
     media::MediaTotals m = media_->totals();
     gauge(out, "sbc_media_sessions", "Calls with relayed media now.", media_->session_count());

@@ -14,7 +14,9 @@
 #     equal CALLS, sbc_calls_active and sbc_media_sessions are 0, 2xx replies >= 2*CALLS,
 #     both dispatcher destinations are up, the routing table has its 2 rows;
 #   - GET /dispatcher: both destinations active; POST /reload: 200 with 2 rows;
-#     GET /reload: 405; GET /nosuch: 404.
+#     GET /reload: 405; GET /nosuch: 404;
+#   - the sbc runs with --log-format=json: every line of its log is a JSON object with
+#     time, level and message, and the call lines carry their call_id.
 #
 # Environment: E2E_OUT=DIR keeps the files in DIR/ops_http/; E2E_CALLS (default 4).
 set -euo pipefail
@@ -51,7 +53,7 @@ main() {
       -nostdin -timeout 60s
     wait_udp_port "$ip" 5080 5 || fail "SIPp media server did not bind $ip:5080"
   done
-  start_bg sbc "$WORKDIR/sbc" --log-level=info
+  start_bg sbc "$WORKDIR/sbc" --log-level=info --log-format=json
   SBC_PID=$LAST_PID
   wait_for_log "$WORKDIR/sbc.log" "http endpoint on 127.0.0.20:8090" 10 "$SBC_PID" || {
     show_tail "$WORKDIR/sbc.log"
@@ -69,11 +71,13 @@ main() {
     -i 127.0.0.40 -p 5070 -mi 127.0.0.40 -mp 6000 -r 10 -m "$CALLS" -l "$CALLS" -d "$HOLD_MS" \
     -recv_timeout 5000 -timeout 40s -timeout_error -nostdin -trace_stat -stf uac_stat.csv -fd 1
   local uac=$LAST_PID
-  sleep 1.5
-  local calls
-  calls=$(http GET /calls)
-  local listed
-  listed=$(python3 -c 'import json,sys; d=json.loads(sys.stdin.read().split("\n",1)[1]); print(sum(1 for c in d["calls"] if c["media"]))' <<<"$calls")
+  # the calls are held 3 s: poll /calls (bounded) until all of them are up
+  local calls listed=0 deadline=$((SECONDS + 3))
+  while ((listed < CALLS && SECONDS < deadline)); do
+    sleep 0.2
+    calls=$(http GET /calls)
+    listed=$(python3 -c 'import json,sys; d=json.loads(sys.stdin.read().split("\n",1)[1]); print(sum(1 for c in d["calls"] if c["media"]))' <<<"$calls")
+  done
   e2e_log "GET /calls during the calls: $listed calls with media"
   ((listed == CALLS)) || note_failure "/calls listed $listed calls with media during the calls, want $CALLS"
   local rc=0
@@ -94,7 +98,9 @@ main() {
     "sbc_sip_replies_total{class=\"2xx\"} >= $((2 * CALLS))" \
     "sbc_dispatcher_destination_up{set=\"mediaservers\",uri=\"sip:127.0.0.30:5080\",duid=\"mediaserver1\"} == 1" \
     "sbc_dispatcher_destination_up{set=\"mediaservers\",uri=\"sip:127.0.0.31:5080\",duid=\"mediaserver2\"} == 1" \
-    "sbc_table_rows{table=\"routing\"} == 2" 2>&1); then
+    "sbc_table_rows{table=\"routing\"} == 2" \
+    "sbc_database_up{database=\"routes\"} == 1" \
+    "sbc_database_read_failures_total{database=\"routes\"} == 0" 2>&1); then
     note_failure "/metrics: $checks"
   fi
   e2e_log "GET /metrics: $(grep -c '^sbc_' "$WORKDIR/metrics.txt") samples; $checks"
@@ -108,6 +114,16 @@ main() {
   [[ ${reload%%$'\n'*} == 200 && $reload == *'"rows":2'* ]] || note_failure "POST /reload: $reload"
   [[ $(http GET /reload | head -1) == 405 ]] || note_failure "GET /reload is not 405"
   [[ $(http GET /nosuch | head -1) == 404 ]] || note_failure "GET /nosuch is not 404"
+
+  local log_check
+  log_check=$(python3 -c '
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+objects = [json.loads(line) for line in lines]
+assert all({"time", "level", "message"} <= set(o) for o in objects), "a line without time/level/message"
+print(len(objects), "JSON lines,", sum(1 for o in objects if "call_id" in o), "with a call_id")
+' "$WORKDIR/sbc.log" 2>&1) || note_failure "sbc log is not JSON lines: $log_check"
+  e2e_log "sbc log: $log_check"
 
   if ((${#FAILURES[@]})); then
     show_tail "$WORKDIR/sbc.log" 10

@@ -4,8 +4,8 @@
     prom.py fetch METHOD URL            prints the status code, then the body
     prom.py check FILE "EXPR" ...       parses FILE as Prometheus text format 0.0.4 and
                                         checks each "NAME{LABELS} OP NUMBER" (OP: == >= <=)
-Parsing is strict: a sample whose family has no HELP and TYPE, a bad line, or a value
-that is not a number fails. Exit 1 with the reasons when anything fails.
+Parsing is strict: a sample whose family has no HELP and TYPE or that is not in its
+family's group, a family declared twice, a bad line, or a value that is not a number fails. Exit 1 with the reasons when anything fails.
 """
 import re
 import sys
@@ -40,6 +40,7 @@ def labels_of(text):
 
 def parse(text):
     helps, types, samples, errors = set(), {}, {}, []
+    current = None  # the family whose TYPE came last: its samples must follow it together
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
@@ -51,7 +52,10 @@ def parse(text):
             if len(parts) != 4 or parts[3] not in ("counter", "gauge", "histogram", "summary", "untyped"):
                 errors.append("line %d: bad TYPE" % number)
             else:
+                if parts[2] in types:
+                    errors.append("line %d: family %s declared twice" % (number, parts[2]))
                 types[parts[2]] = parts[3]
+                current = parts[2]
             continue
         if line.startswith("#"):
             continue
@@ -62,6 +66,8 @@ def parse(text):
         name = m.group(1)
         if name not in helps or name not in types:
             errors.append("line %d: %s has no HELP/TYPE" % (number, name))
+        elif name != current:
+            errors.append("line %d: a sample of %s outside its family's group" % (number, name))
         labels = labels_of(m.group(3) or "")
         samples[(name, tuple(sorted(labels.items())))] = float(m.group(4))
     return samples, errors
