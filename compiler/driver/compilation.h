@@ -29,6 +29,8 @@ class Compilation {
   const SourceManager& sources() const { return sources_; }
   const ast::Policy& policy() const { return *policy_; }
   bool parsed() const { return policy_.has_value(); }
+  // The checked policy; only after analyze() returned true.
+  const PolicyModel& model() const { return *model_; }
 
  private:
   SourceManager sources_;

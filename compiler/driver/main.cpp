@@ -16,6 +16,7 @@
 
 #include "basic/diagnostic_render.h"
 #include "driver/compilation.h"
+#include "driver/schema.h"
 #include "link_config.h"
 #include "syntax/ast_printer.h"
 #include "syntax/formatter.h"
@@ -87,6 +88,24 @@ int run_check(const std::string& policy, const DiagnosticOptions& opts) {
   c.analyze();
   report(c, opts);
   return c.diagnostics().has_errors() ? kExitPolicyErrors : kExitOk;
+}
+
+// `sbcc schema POLICY [--backend sqlite|mysql]`: CREATE TABLE statements on stdout.
+int run_schema(const std::string& policy, const std::string& backend) {
+  sbcc::Compilation c;
+  if (!c.load(policy)) return kExitUsage;
+  bool ok = c.analyze();
+  report(c, DiagnosticOptions{});
+  if (!ok) return kExitPolicyErrors;
+  std::optional<sbcc::DatabaseEngine> engine;
+  if (backend == "sqlite") engine = sbcc::DatabaseEngine::Sqlite;
+  if (backend == "mysql" || backend == "mariadb") engine = sbcc::DatabaseEngine::Mysql;
+  if (c.model().tables.empty()) {
+    std::cerr << "sbcc: " << policy << " declares no table\n";
+    return kExitOk;
+  }
+  std::cout << sbcc::create_table_statements(c.model(), engine);
+  return kExitOk;
 }
 
 int run_explain(const std::string& code) {
@@ -215,7 +234,7 @@ int run_build(const BuildOptions& build) {
 
 bool is_subcommand(const char* arg) {
   std::string_view a = arg;
-  return a == "check" || a == "explain" || a == "build" || a == "fmt";
+  return a == "check" || a == "explain" || a == "build" || a == "fmt" || a == "schema";
 }
 
 }  // namespace
@@ -256,6 +275,13 @@ int main(int argc, char** argv) {
   fmt_cmd->add_flag("--check", fmt.check, "Change nothing; list the files that are not formatted, exit 1 if any");
   fmt_cmd->add_flag("--stdout", fmt.to_stdout, "Print the formatted policies instead of rewriting the files");
 
+  std::string schema_policy;
+  std::string schema_backend;
+  auto* schema_cmd = app.add_subcommand("schema", "Print CREATE TABLE statements for the policy's tables");
+  schema_cmd->add_option("policy", schema_policy, "Policy file (.sbc)")->required();
+  schema_cmd->add_option("--backend", schema_backend, "sqlite or mysql (default: each table's own database)")
+      ->check(CLI::IsMember({"sqlite", "mysql", "mariadb"}));
+
   // `sbcc POLICY -o OUT` means `sbcc build POLICY -o OUT`.
   std::vector<char*> args(argv, argv + argc);
   static char build_word[] = "build";
@@ -273,6 +299,7 @@ int main(int argc, char** argv) {
   if (*check_cmd) return run_check(check_policy, check_opts);
   if (*explain_cmd) return run_explain(code);
   if (*fmt_cmd) return run_fmt(fmt);
+  if (*schema_cmd) return run_schema(schema_policy, schema_backend);
   if (*build_cmd) return run_build(build);
   std::cout << app.help();
   return kExitUsage;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Golden test of one policy: runs `sbcc check` (diagnostics/) or `sbcc --emit=llvm
-# --O0` (ir/) on it and compares with the .expected file beside it. The first line of
+# Golden test of one policy: runs `sbcc check` (diagnostics/), `sbcc --emit=llvm --O0`
+# (ir/) or `sbcc schema` for both backends (schema/) on it and compares with the
+# .expected file beside it. The first line of
 # the expected file is the exit status. With SBCC_UPDATE_GOLDEN=1 it rewrites the file.
 #   run_golden.sh SBCC POLICY
 set -euo pipefail
@@ -15,6 +16,7 @@ cd "$dir"  # diagnostics show paths relative to the test folder
 set +e
 case "$(basename "$dir")" in
   ir) output=$("$sbcc" "$name" --emit=llvm --O0 2>&1) ;;
+  schema) output=$("$sbcc" schema "$name" 2>&1 && "$sbcc" schema "$name" --backend mysql 2>&1) ;;
   *) output=$(NO_COLOR=1 "$sbcc" check "$name" 2>&1) ;;
 esac
 status=$?
