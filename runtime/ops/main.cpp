@@ -8,6 +8,7 @@
 
 #include "abi/policy_check.h"
 #include "ops/log.h"
+#include "ops/policy_print.h"
 #include "ops/server.h"
 
 namespace {
@@ -15,7 +16,7 @@ namespace {
 void print_usage(const char* program) {
   std::printf(
       "usage: %s [--log-level=debug|info|warn|error] [--log-format=text|json] [--media-threads=N]\n"
-      "       [--version] [--help]\n"
+      "       [--check] [--print-policy] [--version] [--help]\n"
       "Runs the SBC compiled from policy %s.\n",
       program, sbc_compiled_policy.source_name);
 }
@@ -35,11 +36,20 @@ int main(int argc, char** argv) {
     return 2;
   }
   sbc::ops::ServerOptions options;
+  bool check_only = false;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
     if (arg == "--version") {
       print_version();
       return 0;
+    }
+    if (arg == "--print-policy") {
+      sbc::ops::print_policy(sbc_compiled_policy, stdout);
+      return 0;
+    }
+    if (arg == "--check") {
+      check_only = true;
+      continue;
     }
     if (arg == "--help" || arg == "-h") {
       print_usage(argv[0]);
@@ -65,5 +75,6 @@ int main(int argc, char** argv) {
     print_usage(argv[0]);
     return 2;
   }
+  if (check_only) return sbc::ops::check_environment(sbc_compiled_policy);
   return sbc::ops::run_server(sbc_compiled_policy, options);
 }

@@ -3,6 +3,10 @@
 #include "ops/server.h"
 
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstdio>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -61,6 +65,57 @@ std::unique_ptr<media::MediaEngine> start_media(const sbc_policy& policy, unsign
 }
 
 }  // namespace
+
+// `sbc --check`: everything start-up needs from this machine, tried without serving.
+int check_environment(const sbc_policy& policy) {
+  std::vector<std::string> problems;
+  boost::asio::io_context io(1);
+  proxy::LocalAddresses local(policy);
+  std::string error;
+  if (!dispatch::load_dispatchers(policy, error)) problems.push_back(error);
+  {
+    transport::Transports transports(io, policy, local.listeners());
+    if (transports.open(error)) {
+      std::printf("ok: %zu SIP listeners can be opened (addresses, ports, TLS certificates and keys)\n",
+                  local.listeners().size());
+      transports.close();
+    } else {
+      problems.push_back(error);
+    }
+  }
+  data::TableStore tables(policy);
+  size_t before = problems.size();
+  tables.load_all(problems);
+  if (problems.size() == before && tables.size()) std::printf("ok: %zu tables read\n", tables.size());
+  for (uint32_t f = 0; f < policy.face_count; ++f) {
+    const sbc_face& face = policy.faces[f];
+    if (!face.has_rtp) continue;
+    auto bind_to = transport::Endpoint::from_abi(face.rtp_address, 0);
+    int fd = socket(bind_to.is_ipv6() ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0 || bind(fd, bind_to.sockaddr_ptr(), bind_to.sockaddr_len()) != 0) {
+      problems.push_back(std::string("face ") + face.name + ": cannot bind RTP address " + bind_to.host_text());
+    } else {
+      std::printf("ok: face %s can relay RTP on %s\n", face.name, bind_to.host_text().c_str());
+    }
+    if (fd >= 0) close(fd);
+  }
+  if (policy.http.enabled) {
+    std::string token;
+    if (!read_http_token(policy.http, token, error)) {
+      problems.push_back(error);
+    } else {
+      HttpServer http(io, policy.http, token, [](const HttpRequest&) { return HttpResponse{}; });
+      if (http.start(error)) {
+        std::printf("ok: the HTTP endpoint can listen on %s\n", http.address().c_str());
+      } else {
+        problems.push_back(error);
+      }
+    }
+  }
+  for (const auto& problem : problems) std::printf("problem: %s\n", problem.c_str());
+  std::printf("%s\n", problems.empty() ? "environment ready" : "environment NOT ready");
+  return problems.empty() ? 0 : 1;
+}
 
 int run_server(const sbc_policy& policy, const ServerOptions& server_options) {
   boost::asio::io_context io(1);

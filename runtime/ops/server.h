@@ -15,4 +15,9 @@ struct ServerOptions {
 
 int run_server(const sbc_policy& policy, const ServerOptions& options = {});
 
+// `sbc --check`: opens what start-up would (listeners, certificates, tables, RTP
+// addresses, the HTTP endpoint and its token), closes it again, prints what is ready
+// and what is not. Returns 0 when everything is.
+int check_environment(const sbc_policy& policy);
+
 }  // namespace sbc::ops
