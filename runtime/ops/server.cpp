@@ -190,12 +190,26 @@ int run_server(const sbc_policy& policy, const ServerOptions& server_options) {
   };
   timers.schedule(std::chrono::minutes(1), expire_dialogs);
 
+  // SIGTERM: new calls are refused (503), calls still up get a BYE on both sides (their
+  // media ports are freed with them), and the loop ends once the BYEs had two seconds to
+  // be answered. A second signal ends it at once.
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  auto finish = [&] {
+    transports.close();
+    io.stop();
+  };
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;
     log::info("signal ", signal, " received, stopping");
-    transports.close();
-    io.stop();
+    proxy.refuse_new_calls();
+    size_t open = proxy.dialog_count();
+    if (open == 0) return finish();
+    log::info("ending ", open, " calls still up");
+    proxy.end_all_calls("SBC shutting down");
+    timers.schedule(std::chrono::seconds(2), finish);
+    signals.async_wait([&](const boost::system::error_code& again, int) {
+      if (!again) finish();
+    });
   });
 
   log::info(policy.identity, " ready: policy ", policy.source_name, " (",

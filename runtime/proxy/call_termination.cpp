@@ -103,6 +103,15 @@ void Proxy::send_bye(DialogParty& party, const std::string& call_id, std::string
                      });
 }
 
+void Proxy::end_all_calls(std::string_view reason) {
+  std::vector<std::string> calls;
+  dialogs_.for_each([&calls](const Dialog& d) { calls.push_back(d.call_id); });
+  for (const auto& call_id : calls) {
+    end_call(call_id, reason);
+    end_media(call_id, reason);
+  }
+}
+
 void Proxy::end_call(const std::string& call_id, std::string_view reason) {
   std::string key;
   Dialog* dialog = dialogs_.find_call(call_id, &key);

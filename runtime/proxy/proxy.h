@@ -78,6 +78,9 @@ class Proxy {
   void end_media(const std::string& call_id, std::string_view reason);
   // Ends a call from the middle: a BYE to each party in its dialog (call_termination.cpp).
   void end_call(const std::string& call_id, std::string_view reason);
+  void end_all_calls(std::string_view reason);
+  // Shutting down: new calls (initial INVITEs) are answered 503.
+  void refuse_new_calls() { refusing_calls_ = true; }
 
  private:
   struct ForwardPlan {
@@ -169,6 +172,7 @@ class Proxy {
   std::unordered_map<std::string, std::unique_ptr<ClientTransaction>> clients_;
   DialogTable dialogs_;
   media::MediaEngine* media_ = nullptr;
+  bool refusing_calls_ = false;
   sip::Message scratch_;  // re-parses stored requests (ACK/CANCEL building) without allocating
   ProxyStats stats_;
   std::mt19937_64 random_;

@@ -192,6 +192,7 @@ void Proxy::send_cancel(ClientTransaction& client) {
 
 void Proxy::route_initial(ServerTransaction& server, const Listener& in, const sip::Message& msg,
                           const transport::Endpoint& source) {
+  if (refusing_calls_ && msg.method() == sip::Method::Invite) return reply(server, 503, "Service Unavailable");
   if (came_through_us(msg, local_)) {
     log::at(log::Level::Warn, msg.call_id(), msg.method_token(), " from ", source.to_string(),
             " already passed through this SBC: loop");
