@@ -7,6 +7,8 @@
 #include <atomic>
 #include <ctime>
 
+#include "ops/json.h"
+
 namespace sbc::log {
 namespace {
 
@@ -36,23 +38,6 @@ void append_timestamp(std::string& out) {
   out.append(frac, static_cast<size_t>(len));
 }
 
-void append_json_string(std::string& out, std::string_view s) {
-  out += '"';
-  for (char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char escaped[8];
-      snprintf(escaped, sizeof escaped, "\\u%04x", c);
-      out += escaped;
-    } else {
-      out += c;
-    }
-  }
-  out += '"';
-}
-
 std::string json_line(Level l, std::string_view call_id, std::string_view message) {
   std::string line = "{\"time\":\"";
   append_timestamp(line);
@@ -63,10 +48,10 @@ std::string json_line(Level l, std::string_view call_id, std::string_view messag
   line += '"';
   if (!call_id.empty()) {
     line += ",\"call_id\":";
-    append_json_string(line, call_id);
+    ops::append_json_string(line, call_id);
   }
   line += ",\"message\":";
-  append_json_string(line, message);
+  ops::append_json_string(line, message);
   line += "}\n";
   return line;
 }

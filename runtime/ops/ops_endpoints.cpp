@@ -3,25 +3,10 @@
 
 #include <cstdio>
 
+#include "ops/json.h"
+
 namespace sbc::ops {
 namespace {
-
-std::string json_string(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char escaped[8];
-      std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
-      out += escaped;
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
 
 // A label value in the Prometheus text format: backslash, quote and newline escaped.
 std::string label(std::string_view s) {
