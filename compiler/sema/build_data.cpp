@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "basic/duration.h"
 #include "sema/sema_context.h"
 
 namespace sbcc {
@@ -68,8 +69,7 @@ void build_database(SemaContext& ctx, const ast::DatabaseDecl& decl) {
                                                            : decl.password->second;
   }
   if (decl.refresh) {
-    uint64_t ms = std::stoull(decl.refresh->first) * 1000;
-    if (decl.refresh->first.ends_with("ms")) ms /= 1000;
+    uint64_t ms = duration_ms(decl.refresh->first);
     if (ms < 1000) {
       auto& d = ctx.diags.report(DiagKind::InvalidLiteral, decl.refresh->second, "refresh interval below one second");
       d.hint = "refresh every few seconds or more, e.g. `refresh 30s`";

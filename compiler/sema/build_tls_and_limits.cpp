@@ -2,6 +2,7 @@
 // require) with their files checked, and the TCP/TLS connection limits.
 #include <charconv>
 
+#include "basic/duration.h"
 #include "sema/sema_context.h"
 
 namespace sbcc {
@@ -53,10 +54,7 @@ void build_profile(SemaContext& ctx, const ast::TlsDecl& decl) {
   ctx.model.tls.push_back(std::move(profile));
 }
 
-uint64_t duration_seconds(const std::string& value, uint64_t number) {
-  return value.ends_with("ms") ? number / 1000 : value.ends_with("h") ? number * 3600 : value.ends_with("m") ? number * 60
-                                                                                                          : number;
-}
+uint64_t duration_seconds(const std::string& value) { return duration_ms(value) / 1000; }
 
 // limits { media timeout 60s }: rtpengine's `timeout`, here for every relayed stream.
 void apply_media_limit(SemaContext& ctx, const ast::Ident& name, const std::string& value, SourceRange value_range) {
@@ -69,7 +67,7 @@ void apply_media_limit(SemaContext& ctx, const ast::Ident& name, const std::stri
     d.hint = s ? "did you mean `" + *s + "`?" : "the media limit is `timeout DURATION`";
     return;
   }
-  uint64_t seconds = duration_seconds(value, number);
+  uint64_t seconds = duration_seconds(value);
   if (!is_duration || seconds < 1 || seconds > 86400) {
     auto& d = ctx.diags.report(DiagKind::InvalidLiteral, value_range, "invalid value for `media timeout`");
     d.hint = "a duration of 1s to 24h, such as `60s`";
@@ -87,7 +85,7 @@ void apply_limit(SemaContext& ctx, Transport transport, const ast::Ident& name, 
     (transport == Transport::Tls ? ctx.model.limits.tls_max_connections : ctx.model.limits.tcp_max_connections) =
         static_cast<uint32_t>(number);
   } else if (name.text == "lifetime" && is_duration) {
-    uint64_t seconds = duration_seconds(value, number);
+    uint64_t seconds = duration_seconds(value);
     (transport == Transport::Tls ? ctx.model.limits.tls_lifetime_s : ctx.model.limits.tcp_lifetime_s) =
         static_cast<uint32_t>(std::min<uint64_t>(seconds, UINT32_MAX));
   } else if (name.text == "max_connections" || name.text == "lifetime") {

@@ -7,6 +7,7 @@
 #include "SbcLexer.h"
 #include "SbcParser.h"
 #include "antlr4-runtime.h"
+#include "basic/duration.h"
 
 namespace sbcc {
 namespace {
@@ -340,14 +341,6 @@ class AstBuilder {
     if (p->probeMode) probe.mode = ident(p->probeMode);
     probe.range = range(p);
     return probe;
-  }
-
-  static uint64_t duration_ms(const std::string& text) {
-    size_t digits = text.find_first_not_of("0123456789");
-    uint64_t value = to_u64(text.substr(0, digits));
-    std::string unit = text.substr(digits);
-    uint64_t scale = unit == "ms" ? 1 : unit == "s" ? 1000 : unit == "m" ? 60'000 : 3'600'000;
-    return value > UINT64_MAX / scale ? UINT64_MAX : value * scale;
   }
 
   ast::UriLiteral uri(SbcParser::UriContext* c) { return {c->getText(), range(c)}; }

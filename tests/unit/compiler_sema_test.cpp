@@ -522,6 +522,18 @@ TEST(SemaLimits, MediaTimeoutIsReadInSeconds) {
   EXPECT_EQ(a->model->limits.media_timeout_s, 120u);
 }
 
+TEST(SemaLimits, DurationsReadTheirUnit) {
+  auto a = analyze_text(std::string(kMediaFaces) +
+                        "database d = sqlite \"/tmp/d.db\" refresh 2m\n"
+                        "table t in d key k: string { v: string }\n"
+                        "limits {\n    tcp max_connections 10 lifetime 1h\n    media timeout 1500ms\n}\n");
+  ASSERT_TRUE(a->model);
+  ASSERT_EQ(a->model->databases.size(), 1u);
+  EXPECT_EQ(a->model->databases[0].refresh_ms, 120'000u) << "2m, not 2s";
+  EXPECT_EQ(a->model->limits.tcp_lifetime_s, 3600u);
+  EXPECT_EQ(a->model->limits.media_timeout_s, 1u);
+}
+
 TEST(SemaLimits, MediaTimeoutIsOffUnlessSet) {
   auto a = analyze_text(std::string(kMediaFaces));
   ASSERT_TRUE(a->model);
