@@ -149,23 +149,22 @@ bool MediaEngine::open_stream(Session& session, StreamState& stream, std::string
 
 // Tells the media thread what the control side now knows of one leg; SRTP sessions are
 // made only when a key changed.
-void MediaEngine::send_leg(const StreamState& stream, int side, bool relatch) {
-  const LegState& leg = stream.legs[side];
+void MediaEngine::send_leg(StreamState& stream, int side, bool relatch) {
+  LegState& leg = stream.legs[side];
   LegUpdate update;
   update.known = leg.known;
   update.rtp = leg.rtp;
   update.rtcp = leg.rtcp;
   update.rtcp_mux = leg.rtcp_mux;
-  LegState& state = const_cast<StreamState&>(stream).legs[side];
-  if (!state.keys_sent || !same_key(state.sent_peer_key, leg.peer_key) || !same_key(state.sent_our_key, leg.our_key)) {
+  if (!leg.keys_sent || !same_key(leg.sent_peer_key, leg.peer_key) || !same_key(leg.sent_our_key, leg.our_key)) {
     std::string error;
     update.replace_srtp = true;
     if (leg.peer_key) update.unprotect = SrtpSession::create(*leg.peer_key, SrtpSession::Direction::Unprotect, error);
     if (leg.our_key) update.protect = SrtpSession::create(*leg.our_key, SrtpSession::Direction::Protect, error);
     if (!error.empty()) log::warn("media: ", error);
-    state.keys_sent = true;
-    state.sent_peer_key = leg.peer_key;
-    state.sent_our_key = leg.our_key;
+    leg.keys_sent = true;
+    leg.sent_peer_key = leg.peer_key;
+    leg.sent_our_key = leg.our_key;
   }
   thread_for(stream.id).update(stream.id, side, std::move(update), relatch);
 }

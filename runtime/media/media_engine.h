@@ -116,7 +116,7 @@ class MediaEngine {
   bool open_stream(Session& session, StreamState& stream, std::string& error);
   bool rewrite_media(Session& session, size_t index, int from, Role role, const sdp::Session& sdp,
                      const sdp::Media& m, sdp::MediaRewrite& out, std::string& error);
-  void send_leg(const StreamState& stream, int leg, bool relatch);
+  void send_leg(StreamState& stream, int leg, bool relatch);
   MediaThread& thread_for(StreamId id) { return *threads_[id % threads_.size()]; }
   void on_idle(StreamId id);
 

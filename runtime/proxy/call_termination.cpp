@@ -5,6 +5,7 @@
 #include "ops/log.h"
 #include "proxy/proxy.h"
 #include "proxy/route_set.h"
+#include "proxy/topology.h"
 #include "sip/name_addr.h"
 
 namespace sbc::proxy {
@@ -28,13 +29,8 @@ bool names_us(std::string_view value, const LocalAddresses& local) {
 }
 
 std::string contact_uri(const sip::Message& msg) {
-  const sip::HeaderField* field = msg.first(sip::HeaderId::Contact);
-  if (!field) return {};
-  std::string_view rest = field->value;
-  std::string_view value;
   sip::NameAddr contact;
-  if (!sip::next_header_value(rest, value) || !sip::parse_name_addr(value, contact)) return {};
-  return std::string(contact.uri_text);
+  return first_contact(msg, contact) ? std::string(contact.uri_text) : std::string();
 }
 
 }  // namespace
@@ -73,11 +69,7 @@ void Proxy::describe_parties(Dialog& dialog, const ServerTransaction& server, co
 
 // A request inside the dialog raises the CSeq its receiver has seen from that side.
 void Proxy::note_in_dialog_cseq(Dialog& dialog, const sip::Message& request) {
-  sip::NameAddr from;
-  if (!sip::parse_name_addr(request.from_value(), from)) return;
-  sip::NameAddr caller;
-  bool from_caller = sip::parse_name_addr(dialog.caller.party, caller) &&
-                     sip::header_param(from.params, "tag") == sip::header_param(caller.params, "tag");
+  bool from_caller = sip::tag_of(request.from_value()) == sip::tag_of(dialog.caller.party);
   DialogParty& receiver = from_caller ? dialog.callee : dialog.caller;
   receiver.cseq = std::max(receiver.cseq, request.cseq_number());
 }

@@ -19,12 +19,6 @@ bool has_sdp(const sip::Message& msg) {
   return value.size() >= 15 && sip::iequals(value.substr(0, 15), "application/sdp");
 }
 
-std::string_view from_tag(const sip::Message& msg) {
-  sip::NameAddr from;
-  if (!sip::parse_name_addr(msg.from_value(), from)) return {};
-  return sip::header_param(from.params, "tag");
-}
-
 bool carries_offer_or_answer(sip::Method method) {
   return method == sip::Method::Invite || method == sip::Method::Update || method == sip::Method::Prack ||
          method == sip::Method::Ack;
@@ -39,7 +33,8 @@ bool Proxy::media_for_request(ServerTransaction* server, const sip::Message& msg
   bool sdp = has_sdp(msg);
   if (server) server->sdp_in_request = sdp;
   if (server && server->media && msg.method() == sip::Method::Invite && !media_->has(msg.call_id())) {
-    media_->begin(msg.call_id(), from_tag(msg), server->media_from, server->media_to, server->media_profile);
+    media_->begin(msg.call_id(), sip::tag_of(msg.from_value()), server->media_from, server->media_to,
+                  server->media_profile);
     server->media_began = true;
   }
   if (!media_->has(msg.call_id())) return true;
@@ -49,7 +44,7 @@ bool Proxy::media_for_request(ServerTransaction* server, const sip::Message& msg
   }
   if (!sdp || !carries_offer_or_answer(msg.method())) return true;
   const std::string* caller = media_->caller_tag(msg.call_id());
-  bool from_caller = caller && *caller == from_tag(msg);
+  bool from_caller = caller && *caller == sip::tag_of(msg.from_value());
   bool answer = msg.method() == sip::Method::Ack || msg.method() == sip::Method::Prack;
   auto rewritten = media_->rewrite(msg.call_id(), from_caller, answer ? media::MediaEngine::Role::Answer
                                                                       : media::MediaEngine::Role::Offer,
@@ -73,7 +68,7 @@ void Proxy::media_for_response(const ServerTransaction& server, const sip::Messa
   if (code < 180 || code >= 300 || !carries_offer_or_answer(response.cseq_method())) return;
   const std::string* caller = media_->caller_tag(response.call_id());
   // A response comes from the side the request went to.
-  bool from_caller = !(caller && *caller == from_tag(response));
+  bool from_caller = !(caller && *caller == sip::tag_of(response.from_value()));
   auto role = server.sdp_in_request ? media::MediaEngine::Role::Answer : media::MediaEngine::Role::Offer;
   auto rewritten = media_->rewrite(response.call_id(), from_caller, role, response.body());
   if (!rewritten.ok) {

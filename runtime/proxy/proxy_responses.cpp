@@ -6,6 +6,7 @@
 
 #include "proxy/proxy.h"
 #include "proxy/route_set.h"
+#include "proxy/topology.h"
 #include "sip/name_addr.h"
 #include "sip/via.h"
 
@@ -117,12 +118,8 @@ namespace {
 // its response came from (Kamailio's nat_uac_test 1): in-dialog requests must then go
 // to the address the response came from, which is what the encoded Contact will name.
 bool contact_behind_nat(const sip::Message& response, const transport::Endpoint& source) {
-  const sip::HeaderField* field = response.first(sip::HeaderId::Contact);
-  if (!field) return false;
-  std::string_view rest = field->value;
-  std::string_view value;
   sip::NameAddr contact;
-  if (!sip::next_header_value(rest, value) || !sip::parse_name_addr(value, contact)) return false;
+  if (!first_contact(response, contact)) return false;
   auto announced = transport::Endpoint::parse(contact.uri.host, contact.uri.port ? contact.uri.port : 5060);
   return announced && announced->is_private() && !(*announced == source);
 }

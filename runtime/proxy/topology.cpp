@@ -45,6 +45,14 @@ std::optional<std::string> decode_contact_uri(const sip::Uri& uri) {
   return original;
 }
 
+bool first_contact(const sip::Message& msg, sip::NameAddr& out) {
+  const sip::HeaderField* field = msg.first(sip::HeaderId::Contact);
+  if (!field) return false;
+  std::string_view rest = field->value;
+  std::string_view value;
+  return sip::next_header_value(rest, value) && sip::parse_name_addr(value, out);
+}
+
 std::string with_host_port(std::string_view uri_text, const sip::Uri& uri, std::string_view hostport) {
   // host and port_text are views into uri_text: splice around them.
   const char* begin = uri.host.data() - (uri.host_is_ipv6 ? 1 : 0);

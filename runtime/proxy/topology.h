@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "sip/message.h"
+#include "sip/name_addr.h"
 #include "sip/uri.h"
 
 namespace sbc::proxy {
@@ -23,6 +24,8 @@ std::optional<std::string> decode_contact_uri(const sip::Uri& uri);
 // each Contact first: the address a client behind NAT really sends from (fix_nated_contact).
 void append_encoded_contact(std::string& out, const sip::HeaderField& field, std::string_view hostport_and_params,
                             std::string_view nat_hostport = {});
+// The first Contact value of `msg`, parsed; false when there is none or it does not parse.
+bool first_contact(const sip::Message& msg, sip::NameAddr& out);
 // `uri_text` with its host[:port] replaced by `hostport`.
 std::string with_host_port(std::string_view uri_text, const sip::Uri& uri, std::string_view hostport);
 // The Via header lines of `request`, verbatim, in order (put back on relayed responses).

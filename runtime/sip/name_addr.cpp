@@ -120,4 +120,10 @@ bool next_header_value(std::string_view& rest, std::string_view& value) {
   return false;
 }
 
+std::string_view tag_of(std::string_view from_or_to) {
+  NameAddr party;
+  if (!parse_name_addr(from_or_to, party)) return {};
+  return header_param(party.params, "tag");
+}
+
 }  // namespace sbc::sip

@@ -26,6 +26,9 @@ bool parse_name_addr(std::string_view text, NameAddr& out);
 std::string_view header_param(std::string_view params, std::string_view name,
                               bool* present = nullptr);
 
+// The tag of a From or To header value ("" when it has none or does not parse).
+std::string_view tag_of(std::string_view from_or_to);
+
 // Pops the next comma-separated element off `rest`, splitting only at commas
 // outside quoted-strings (with \-escapes) and <...>. Elements are LWS-trimmed and
 // empty ones skipped. Returns false when nothing is left.
