@@ -132,7 +132,24 @@ void TableStore::note_result(uint32_t database, bool ok, const std::string& erro
 }
 
 void TableStore::load_all(std::vector<std::string>& errors) {
+  load_tables(std::vector<bool>(databases_.size(), true), errors);
+}
+
+void TableStore::refresh_due(std::chrono::steady_clock::time_point now, std::vector<std::string>& errors) {
+  std::vector<bool> due(databases_.size());
+  for (size_t d = 0; d < due.size(); ++d) {
+    auto every = std::chrono::milliseconds(policy_.databases[d].refresh_ms);
+    due[d] = every.count() > 0 && now - databases_[d].last_attempt >= every;
+  }
+  load_tables(due, errors);
+}
+
+// Reads the tables of the databases marked in `databases`.
+void TableStore::load_tables(const std::vector<bool>& databases, std::vector<std::string>& errors) {
+  auto now = std::chrono::steady_clock::now();
   for (auto& table : tables_) {
+    if (!databases[table.config().database]) continue;
+    databases_[table.config().database].last_attempt = now;
     const sbc_database& db = policy_.databases[table.config().database];
     std::string error;
     bool ok = db.engine == SBC_DB_SQLITE

@@ -46,6 +46,7 @@ struct DatabaseState {
   bool up = false;
   bool ever_loaded = false;
   std::chrono::system_clock::time_point last_success{};
+  std::chrono::steady_clock::time_point last_attempt{};
   uint64_t failures = 0;
   std::string last_error;
 };
@@ -58,14 +59,18 @@ class TableStore {
   // keeps the rows it had (the last good data; empty before the first success); the
   // reason is returned in `errors` and logged once per outage, with the recovery.
   void load_all(std::vector<std::string>& errors);
+  // The same for the databases whose `refresh` has passed since they were last read.
+  void refresh_due(std::chrono::steady_clock::time_point now, std::vector<std::string>& errors);
   Table& table(uint32_t index) { return tables_[index]; }
   const Table& table(uint32_t index) const { return tables_[index]; }
   size_t size() const { return tables_.size(); }
   const DatabaseState& database_state(uint32_t database) const { return databases_[database]; }
-  // The shortest `refresh` of the policy's databases; zero when none refreshes.
+  // The shortest `refresh` of the policy's databases (how often refresh_due is worth
+  // calling); zero when none refreshes.
   std::chrono::milliseconds refresh_interval() const;
 
  private:
+  void load_tables(const std::vector<bool>& databases, std::vector<std::string>& errors);
   bool load_sqlite(Table& table, const sbc_database& db, std::string& error);
   void note_result(uint32_t database, bool ok, const std::string& error);
 

@@ -138,13 +138,14 @@ int run_server(const sbc_policy& policy, const ServerOptions& server_options) {
   data::TableStore tables(policy);
   std::vector<std::string> table_errors;
   tables.load_all(table_errors);
-  // Tables are read again every `refresh` of their database; a failed read keeps the
-  // rows last read (TableStore), so calls go on routing while a database is away.
+  // Tables are read again every `refresh` of their database (checked as often as the
+  // shortest one asks); a failed read keeps the rows last read (TableStore), so calls go
+  // on routing while a database is away.
   std::function<void()> refresh_tables;
   if (auto every = tables.refresh_interval(); every.count() > 0) {
     refresh_tables = [&tables, &timers, &refresh_tables, every] {
       std::vector<std::string> ignored;
-      tables.load_all(ignored);
+      tables.refresh_due(std::chrono::steady_clock::now(), ignored);
       timers.schedule(every, refresh_tables);
     };
     timers.schedule(every, refresh_tables);

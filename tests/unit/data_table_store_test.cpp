@@ -97,6 +97,19 @@ TEST_F(TableStoreTest, ADatabaseThatGoesAwayKeepsTheLastRowsUntilItIsBack) {
   EXPECT_GE(store.table(0).find("d.example"), 0);
 }
 
+TEST_F(TableStoreTest, RefreshReadsADatabaseOnlyOnceItsIntervalHasPassed) {
+  TableStore store(policy_);
+  std::vector<std::string> errors;
+  store.load_all(errors);
+  auto loaded = std::chrono::steady_clock::now();
+  exec("UPDATE routing SET name = 'B2' WHERE sipdomain = 'b.example';");
+  store.refresh_due(loaded + std::chrono::seconds(10), errors);
+  EXPECT_EQ(store.table(0).row(store.table(0).find("b.example")).text[1], "B") << "refresh 30s: not yet";
+  store.refresh_due(loaded + std::chrono::seconds(31), errors);
+  EXPECT_EQ(store.table(0).row(store.table(0).find("b.example")).text[1], "B2");
+  EXPECT_TRUE(errors.empty());
+}
+
 TEST_F(TableStoreTest, ADroppedTableIsAnErrorAndKeepsTheRows) {
   TableStore store(policy_);
   std::vector<std::string> errors;
