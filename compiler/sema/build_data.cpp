@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "basic/duration.h"
+#include "sbc/database_url.h"
 #include "sema/sema_context.h"
 
 namespace sbcc {
@@ -51,6 +52,10 @@ void build_database(SemaContext& ctx, const ast::DatabaseDecl& decl) {
       auto& d = ctx.diags.report(DiagKind::InvalidLiteral, decl.location_range,
                                  "the database URL carries a password in the policy text");
       d.hint = "remove it from the URL and write `password env \"DB_PASSWORD\"` or `password file \"…\"`";
+    } else if (std::string why; !sbc::parse_database_url(decl.location, why)) {
+      auto& d = ctx.diags.report(DiagKind::InvalidLiteral, decl.location_range,
+                                 "`" + decl.location + "` is not a usable database URL: " + why);
+      d.hint = "write `mysql \"mysql://USER@HOST:PORT/DATABASE\"`";
     }
   }
   if (decl.seed) {

@@ -1,45 +1,21 @@
-// The in-memory copy of the policy's tables that route code looks rows up in. Rows are
-// loaded from the table's database into a hash index keyed by the key column, so a
-// look-up never touches the database on the SIP path. Rows whose values do not fit the
-// declared column types are reported with their key and skipped.
+// The policy's tables in memory (table.h), and how reading their databases went. A
+// database is read in two steps so that the network never holds the SIP thread: `read`
+// (any thread: opens the database, checks each table's columns against the policy,
+// converts the rows into fresh tables) and `install` (the SIP thread: swaps them in,
+// whole, and notes the database's state). A table that cannot be read keeps the rows it
+// had, so routing goes on from the last good data while a database is away.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <string>
-#include <string_view>
-#include <unordered_map>
+#include <utility>
 #include <vector>
 
+#include "data/table.h"
 #include "sbc/abi.h"
 
 namespace sbc::data {
-
-struct Row {
-  std::vector<std::string> text;  // column 0 is the key
-  std::vector<int64_t> number;    // int, bool, duration (ms) and enum (member position) columns
-};
-
-class Table {
- public:
-  Table(const sbc_policy& policy, const sbc_table& config) : policy_(policy), config_(config) {}
-
-  // Converts and indexes raw rows (key first, then the declared columns, as text).
-  // Returns the number of rows skipped as invalid.
-  size_t load(const std::vector<std::vector<std::string>>& raw);
-  int64_t find(std::string_view key) const;
-  const Row& row(int64_t index) const { return rows_[static_cast<size_t>(index)]; }
-  const sbc_table& config() const { return config_; }
-  size_t size() const { return rows_.size(); }
-
- private:
-  bool convert(const sbc_column& column, const std::string& text, int64_t& number, std::string& why) const;
-
-  const sbc_policy& policy_;
-  const sbc_table& config_;
-  std::vector<Row> rows_;
-  std::unordered_map<std::string, int64_t> index_;
-};
 
 // How reading one database went, for metrics and logs.
 struct DatabaseState {
@@ -51,27 +27,39 @@ struct DatabaseState {
   std::string last_error;
 };
 
+// What one read of a database got.
+struct DatabaseRead {
+  uint32_t database = 0;
+  std::vector<std::pair<uint32_t, Table>> tables;  // (table index, its fresh rows)
+  std::vector<std::string> errors;                 // each problem, naming its table
+};
+
 class TableStore {
  public:
   explicit TableStore(const sbc_policy& policy);
 
-  // (Re)loads every table from its database. A table whose database cannot be read
-  // keeps the rows it had (the last good data; empty before the first success); the
-  // reason is returned in `errors` and logged once per outage, with the recovery.
+  // Reads the tables of `database`. Touches nothing of the store: runs on any thread.
+  DatabaseRead read(uint32_t database) const;
+  // Puts a read in place; its problems are appended to `errors` and logged once per
+  // outage, with the recovery.
+  void install(DatabaseRead read, std::vector<std::string>& errors);
+  // Both, for every database that has tables, on this thread (start-up, --check).
   void load_all(std::vector<std::string>& errors);
-  // The same for the databases whose `refresh` has passed since they were last read.
-  void refresh_due(std::chrono::steady_clock::time_point now, std::vector<std::string>& errors);
+  // The databases whose `refresh` has passed since they were last read, marked as read
+  // now (so a slow read is not asked for again meanwhile).
+  std::vector<uint32_t> due(std::chrono::steady_clock::time_point now);
+  // The databases that have tables.
+  std::vector<uint32_t> databases_in_use() const;
+
   Table& table(uint32_t index) { return tables_[index]; }
   const Table& table(uint32_t index) const { return tables_[index]; }
   size_t size() const { return tables_.size(); }
   const DatabaseState& database_state(uint32_t database) const { return databases_[database]; }
-  // The shortest `refresh` of the policy's databases (how often refresh_due is worth
-  // calling); zero when none refreshes.
+  // The shortest `refresh` of the policy's databases (how often `due` is worth asking);
+  // zero when none refreshes.
   std::chrono::milliseconds refresh_interval() const;
 
  private:
-  void load_tables(const std::vector<bool>& databases, std::vector<std::string>& errors);
-  bool load_sqlite(Table& table, const sbc_database& db, std::string& error);
   void note_result(uint32_t database, bool ok, const std::string& error);
 
   const sbc_policy& policy_;

@@ -81,7 +81,7 @@ MediaEngine::MediaEngine(const sbc_policy& policy, Options options) : options_(s
     threads_.push_back(std::make_unique<MediaThread>(options_.idle_timeout, [this](StreamId id) {
       // On a media thread: the session map belongs to the SIP thread.
       if (options_.post_to_control) options_.post_to_control([this, id] { on_idle(id); });
-    }));
+    }, options_.io));
   }
 }
 

@@ -44,6 +44,7 @@ class MediaEngine {
   // argument on the SIP thread (the media threads never call into the proxy).
   struct Options {
     unsigned threads = 1;
+    RelayIo io = RelayIo::Auto;
     std::chrono::seconds idle_timeout{0};
     std::function<void(std::function<void()>)> post_to_control;
     std::function<void(const std::string& call_id)> on_timeout;
@@ -77,6 +78,8 @@ class MediaEngine {
 
   size_t session_count() const { return sessions_.size(); }
   MediaTotals totals() const;
+  // How the media threads move packets: "io_uring" or "epoll".
+  const std::string& io_name() const { return threads_.front()->io_name(); }
 
  private:
   struct LegState {

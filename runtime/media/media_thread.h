@@ -1,34 +1,24 @@
-// One thread of the media relay: an epoll loop over the sockets of the streams it owns,
-// moving packets between the two legs of each stream in batches (recvmmsg/sendmmsg),
-// with SRTP applied in place and no allocation per packet. The control side (the SIP
-// thread) never touches a Stream: it posts commands, which the thread applies between
-// batches, and hears back through callbacks that run on this thread.
+// One thread of the media relay: owns the streams it was given and a relay loop
+// (relay_loop.h) that moves their packets between the two legs, with SRTP applied in
+// place and no allocation per packet. The control side (the SIP thread) never touches a
+// Stream: it posts commands, which the thread applies between rounds, and hears back
+// through callbacks that run on this thread.
 #pragma once
 
-#include <sys/socket.h>
-
-#include <array>
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <future>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <unordered_map>
 #include <vector>
 
-#include "media/relay_stream.h"
+#include "media/relay_loop.h"
 
 namespace sbc::media {
-
-// Totals of one thread, read by the metrics endpoint from any thread.
-struct RelayTotals {
-  std::atomic<uint64_t> packets{0};
-  std::atomic<uint64_t> bytes{0};
-  std::atomic<uint64_t> dropped{0};
-  std::atomic<uint64_t> srtp_errors{0};
-  std::atomic<uint64_t> streams{0};
-};
 
 class MediaThread {
  public:
@@ -36,7 +26,8 @@ class MediaThread {
   using Idle = std::function<void(StreamId)>;           // once per stream, on this thread
 
   // `idle` is called for a stream that relayed nothing for `idle_after` (zero: never).
-  MediaThread(std::chrono::seconds idle_after, Idle idle);
+  // `io` chooses the relay loop; Auto takes io_uring where the kernel has it.
+  MediaThread(std::chrono::seconds idle_after, Idle idle, RelayIo io = RelayIo::Auto);
   ~MediaThread();  // stops the thread and closes every socket it still owns
   MediaThread(const MediaThread&) = delete;
   MediaThread& operator=(const MediaThread&) = delete;
@@ -50,6 +41,8 @@ class MediaThread {
   void remove(StreamId id, Finished finished);
 
   const RelayTotals& totals() const { return totals_; }
+  // The relay loop this thread runs: "io_uring" or "epoll".
+  const std::string& io_name() const { return io_name_; }
 
  private:
   struct Command {
@@ -61,21 +54,15 @@ class MediaThread {
     bool relatch = false;
     Finished finished;
   };
-  static constexpr int kBatch = 32;
-  static constexpr size_t kBufferSize = 2048;
 
   void post(Command command);
-  void run();
+  void run(RelayIo io, std::promise<std::string>& started);
   void apply_commands();
   void apply(Command& command);
-  void watch(Stream& stream);
-  static void unlatch(Leg& leg);
   void close_stream(Stream& stream);
-  void relay_from(const SocketTag& tag);
-  int receive_batch(int fd, bool with_sources);
+  void free_released_streams();
   void report_idle_streams(std::chrono::steady_clock::time_point now);
 
-  int epoll_fd_ = -1;
   int wake_fd_ = -1;
   std::atomic<bool> stopping_{false};
   std::chrono::seconds idle_after_;
@@ -83,19 +70,12 @@ class MediaThread {
   std::mutex mutex_;
   std::vector<Command> pending_;
   std::unordered_map<StreamId, std::unique_ptr<Stream>> streams_;
-  std::vector<std::unique_ptr<Stream>> removed_;  // until the events of this round are done
+  // Removed streams the loop may still name (events of this round, receives the kernel
+  // has not yet given up).
+  std::vector<std::unique_ptr<Stream>> removed_;
   RelayTotals totals_;
-  std::chrono::steady_clock::time_point now_;
-
-  // Batch state, reused for every receive: packets are transformed in place.
-  std::vector<std::array<uint8_t, kBufferSize + SrtpSession::kMaxTrailer>> buffers_;
-  std::array<mmsghdr, kBatch> received_{};
-  std::array<iovec, kBatch> received_iov_{};
-  std::array<sockaddr_storage, kBatch> sources_{};
-  std::array<mmsghdr, kBatch> rtp_out_{};
-  std::array<mmsghdr, kBatch> rtcp_out_{};
-  std::array<iovec, kBatch> out_iov_{};
-
+  std::unique_ptr<RelayLoop> loop_;  // made, run and destroyed on the thread
+  std::string io_name_;
   std::thread thread_;
 };
 

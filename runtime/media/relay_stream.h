@@ -59,7 +59,7 @@ struct Leg {
   }
 };
 
-// Which socket of which stream an epoll event is for.
+// Which socket of which stream an I/O event is for.
 struct SocketTag {
   struct Stream* stream = nullptr;
   uint8_t leg = 0;
@@ -71,6 +71,7 @@ struct Stream {
   Leg legs[2];
   SocketTag tags[2][2];  // [leg][rtcp]
   std::chrono::steady_clock::time_point last_packet;
+  int pending_receives = 0;  // receives the I/O loop still has in the kernel (io_uring)
 };
 
 }  // namespace sbc::media

@@ -81,21 +81,23 @@ void HttpServer::serve(std::shared_ptr<boost::asio::ip::tcp::socket> socket) {
   auto buffer = std::make_shared<boost::asio::streambuf>(kMaxHead);
   boost::asio::async_read_until(*socket, *buffer, "\r\n\r\n", [this, socket, buffer](
                                                                    const boost::system::error_code& ec, size_t head) {
-    HttpResponse response;
     std::string text(boost::asio::buffers_begin(buffer->data()), boost::asio::buffers_begin(buffer->data()) + (ec ? 0 : head));
     auto request = ec ? std::nullopt : parse_http_request(text);
     if (!request) {
-      response = {400, "text/plain; charset=utf-8", "not an HTTP/1.1 request\n"};
+      respond(socket, {400, "text/plain; charset=utf-8", "not an HTTP/1.1 request\n"});
     } else if (!token_.empty() && !bearer_matches(request->authorization, token_)) {
-      response = {401, "text/plain; charset=utf-8", "a bearer token is required\n"};
+      respond(socket, {401, "text/plain; charset=utf-8", "a bearer token is required\n"});
     } else {
-      response = handler_(*request);
+      handler_(*request, [socket](HttpResponse response) { respond(socket, response); });
     }
-    auto out = std::make_shared<std::string>(serialize(response));
-    boost::asio::async_write(*socket, boost::asio::buffer(*out), [socket, out](const boost::system::error_code&, size_t) {
-      boost::system::error_code ignored;
-      socket->shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
-    });
+  });
+}
+
+void HttpServer::respond(std::shared_ptr<boost::asio::ip::tcp::socket> socket, const HttpResponse& response) {
+  auto out = std::make_shared<std::string>(serialize(response));
+  boost::asio::async_write(*socket, boost::asio::buffer(*out), [socket, out](const boost::system::error_code&, size_t) {
+    boost::system::error_code ignored;
+    socket->shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
   });
 }
 

@@ -22,7 +22,10 @@ struct HttpResponse {
 
 class HttpServer {
  public:
-  using Handler = std::function<HttpResponse(const HttpRequest&)>;
+  // A handler answers through `reply`, at once or later (a reload answers once the
+  // tables are read); the connection waits for it.
+  using Reply = std::function<void(HttpResponse)>;
+  using Handler = std::function<void(const HttpRequest&, Reply)>;
 
   // `token` empty: no Authorization required.
   HttpServer(boost::asio::io_context& io, const sbc_http& config, std::string token, Handler handler);
@@ -32,6 +35,7 @@ class HttpServer {
  private:
   void accept();
   void serve(std::shared_ptr<boost::asio::ip::tcp::socket> socket);
+  static void respond(std::shared_ptr<boost::asio::ip::tcp::socket> socket, const HttpResponse& response);
 
   boost::asio::io_context& io_;
   const sbc_http& config_;

@@ -16,7 +16,7 @@ namespace {
 void print_usage(const char* program) {
   std::printf(
       "usage: %s [--log-level=debug|info|warn|error] [--log-format=text|json] [--media-threads=N]\n"
-      "       [--check] [--print-policy] [--version] [--help]\n"
+      "       [--media-io=auto|io_uring|epoll] [--check] [--print-policy] [--version] [--help]\n"
       "Runs the SBC compiled from policy %s.\n",
       program, sbc_compiled_policy.source_name);
 }
@@ -65,6 +65,12 @@ int main(int argc, char** argv) {
         options.media_threads = static_cast<unsigned>(threads);
         continue;
       }
+    }
+    if (arg == "--media-io=auto" || arg == "--media-io=io_uring" || arg == "--media-io=epoll") {
+      options.media_io = arg.ends_with("auto")    ? sbc::media::RelayIo::Auto
+                         : arg.ends_with("epoll") ? sbc::media::RelayIo::Epoll
+                                                  : sbc::media::RelayIo::Uring;
+      continue;
     }
     sbc::log::Level level;
     if (arg.starts_with("--log-level=") && sbc::log::parse_level(arg.substr(12), level)) {

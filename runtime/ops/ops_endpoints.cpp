@@ -52,14 +52,14 @@ void gauge(std::string& out, std::string_view name, std::string_view help, uint6
 
 OpsEndpoints::OpsEndpoints(const sbc_policy& policy, proxy::Proxy& proxy,
                            std::vector<dispatch::DispatcherSet>& dispatchers, data::TableStore& tables,
-                           const media::MediaEngine* media, std::vector<std::string> table_errors)
+                           data::TableLoader& loader, const media::MediaEngine* media)
     : policy_(policy),
       proxy_(proxy),
       dispatchers_(dispatchers),
       tables_(tables),
+      loader_(loader),
       media_(media),
-      started_(std::chrono::system_clock::now()),
-      table_errors_(std::move(table_errors)) {}
+      started_(std::chrono::system_clock::now()) {}
 
 bool OpsEndpoints::enabled(std::string_view endpoint) const {
   for (uint32_t i = 0; i < policy_.http.endpoint_count; ++i) {
@@ -68,35 +68,46 @@ bool OpsEndpoints::enabled(std::string_view endpoint) const {
   return false;
 }
 
-HttpResponse OpsEndpoints::handle(const HttpRequest& request) {
+void OpsEndpoints::handle(const HttpRequest& request, const HttpServer::Reply& reply) {
   std::string_view path = request.path;
   if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
   std::string_view name = path.substr(1);
-  if (!enabled(name)) return {404, "text/plain; charset=utf-8", "no such endpoint\n"};
+  if (!enabled(name)) return reply({404, "text/plain; charset=utf-8", "no such endpoint\n"});
   bool post = name == "reload";
   if (request.method != (post ? "POST" : "GET")) {
-    return {405, "text/plain; charset=utf-8", std::string(post ? "POST" : "GET") + " only\n"};
+    return reply({405, "text/plain; charset=utf-8", std::string(post ? "POST" : "GET") + " only\n"});
   }
-  if (name == "health") return health();
-  if (name == "metrics") return {200, "text/plain; version=0.0.4; charset=utf-8", metrics()};
-  if (name == "dispatcher") return {200, "application/json", dispatcher_json()};
-  if (name == "calls") return {200, "application/json", calls_json()};
-  return reload();
+  if (name == "health") return reply(health());
+  if (name == "metrics") return reply({200, "text/plain; version=0.0.4; charset=utf-8", metrics()});
+  if (name == "dispatcher") return reply({200, "application/json", dispatcher_json()});
+  if (name == "calls") return reply({200, "application/json", calls_json()});
+  reload(reply);
 }
 
 // Ready when every dispatcher set has an active destination and every table loaded.
+// A database that is down after a good read only degrades the SBC (200, the problem
+// listed): it routes from the rows last read, and a load balancer that took every SBC
+// out of service for one database outage would drop the calls those rows still route.
 HttpResponse OpsEndpoints::health() const {
   std::vector<std::string> problems;
+  bool ready = true;
   for (const auto& set : dispatchers_) {
     bool any = false;
     for (const auto& d : set.destinations()) any = any || d.active;
     if (!any) problems.push_back("dispatcher set " + set.name() + " has no active destination");
   }
-  for (const auto& error : table_errors_) problems.push_back(error);
-  std::string body = "{\"status\":" + json_string(problems.empty() ? "ready" : "not ready") + ",\"problems\":[";
+  ready = problems.empty();
+  for (uint32_t d : tables_.databases_in_use()) {
+    const data::DatabaseState& state = tables_.database_state(d);
+    if (state.up) continue;
+    problems.push_back(state.last_error + (state.ever_loaded ? " (routing from the rows last read)" : ""));
+    ready = ready && state.ever_loaded;
+  }
+  std::string status = !ready ? "not ready" : problems.empty() ? "ready" : "degraded";
+  std::string body = "{\"status\":" + json_string(status) + ",\"problems\":[";
   for (size_t i = 0; i < problems.size(); ++i) body += (i ? "," : "") + json_string(problems[i]);
   body += "]}\n";
-  return {problems.empty() ? 200 : 503, "application/json", body};
+  return {ready ? 200 : 503, "application/json", body};
 }
 
 std::string OpsEndpoints::metrics() const {
@@ -205,19 +216,22 @@ std::string OpsEndpoints::calls_json() const {
   return out + "]}\n";
 }
 
-HttpResponse OpsEndpoints::reload() {
-  table_errors_.clear();
-  tables_.load_all(table_errors_);
-  std::string out = "{\"tables\":[";
-  for (size_t i = 0; i < tables_.size(); ++i) {
-    const auto& t = tables_.table(static_cast<uint32_t>(i));
-    out += (i ? "," : "") + std::string("{\"name\":") + json_string(t.config().name) +
-           ",\"rows\":" + std::to_string(t.size()) + "}";
-  }
-  out += "],\"errors\":[";
-  for (size_t i = 0; i < table_errors_.size(); ++i) out += (i ? "," : "") + json_string(table_errors_[i]);
-  out += "]}\n";
-  return {table_errors_.empty() ? 200 : 500, "application/json", out};
+// Answered once the loader's thread has read every database and the SIP thread has
+// swapped the tables in: 200 with the row counts, or 500 with what failed (those tables
+// keep their rows).
+void OpsEndpoints::reload(const HttpServer::Reply& reply) {
+  loader_.reload(tables_.databases_in_use(), [this, reply](std::vector<std::string> errors) {
+    std::string out = "{\"tables\":[";
+    for (size_t i = 0; i < tables_.size(); ++i) {
+      const auto& t = tables_.table(static_cast<uint32_t>(i));
+      out += (i ? "," : "") + std::string("{\"name\":") + json_string(t.config().name) +
+             ",\"rows\":" + std::to_string(t.size()) + "}";
+    }
+    out += "],\"errors\":[";
+    for (size_t i = 0; i < errors.size(); ++i) out += (i ? "," : "") + json_string(errors[i]);
+    out += "]}\n";
+    reply({errors.empty() ? 200 : 500, "application/json", out});
+  });
 }
 
 }  // namespace sbc::ops

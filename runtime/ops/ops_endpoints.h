@@ -1,13 +1,15 @@
 // What the HTTP endpoint answers, path by path, from the running SBC's state: /health
 // (ready or not, and why), /metrics (Prometheus text format 0.0.4), /dispatcher and
-// /calls (JSON), POST /reload (tables re-read). Only the paths the policy lists are
-// served; everything runs on the SIP thread, so each answer is one consistent snapshot.
+// /calls (JSON), POST /reload (tables re-read, answered once they are). Only the paths
+// the policy lists are served; everything runs on the SIP thread, so each answer is one
+// consistent snapshot.
 #pragma once
 
 #include <chrono>
 #include <string>
 #include <vector>
 
+#include "data/table_loader.h"
 #include "data/table_store.h"
 #include "dispatch/dispatcher.h"
 #include "media/media_engine.h"
@@ -19,15 +21,15 @@ namespace sbc::ops {
 class OpsEndpoints {
  public:
   OpsEndpoints(const sbc_policy& policy, proxy::Proxy& proxy, std::vector<dispatch::DispatcherSet>& dispatchers,
-               data::TableStore& tables, const media::MediaEngine* media, std::vector<std::string> table_errors);
+               data::TableStore& tables, data::TableLoader& loader, const media::MediaEngine* media);
 
-  HttpResponse handle(const HttpRequest& request);
+  void handle(const HttpRequest& request, const HttpServer::Reply& reply);
 
   HttpResponse health() const;
   std::string metrics() const;
   std::string dispatcher_json() const;
   std::string calls_json() const;
-  HttpResponse reload();
+  void reload(const HttpServer::Reply& reply);
 
  private:
   bool enabled(std::string_view endpoint) const;
@@ -36,9 +38,9 @@ class OpsEndpoints {
   proxy::Proxy& proxy_;
   std::vector<dispatch::DispatcherSet>& dispatchers_;
   data::TableStore& tables_;
+  data::TableLoader& loader_;
   const media::MediaEngine* media_;
   std::chrono::system_clock::time_point started_;
-  std::vector<std::string> table_errors_;  // of the start-up load or the last reload
 };
 
 }  // namespace sbc::ops

@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "data/table_loader.h"
 #include "data/table_store.h"
 #include "dispatch/dispatcher.h"
 #include "dispatch/prober.h"
@@ -51,16 +52,18 @@ void raise_descriptor_limit() {
   if (setrlimit(RLIMIT_NOFILE, &limit) != 0) log::warn("cannot raise the open-file limit");
 }
 
-std::unique_ptr<media::MediaEngine> start_media(const sbc_policy& policy, unsigned threads,
+std::unique_ptr<media::MediaEngine> start_media(const sbc_policy& policy, const ServerOptions& server_options,
                                                 boost::asio::io_context& io) {
   if (!relays_media(policy)) return nullptr;
   raise_descriptor_limit();
   media::MediaEngine::Options options;
+  unsigned threads = server_options.media_threads;
   options.threads = threads ? threads : std::max(1u, std::thread::hardware_concurrency());
+  options.io = server_options.media_io;
   options.post_to_control = [&io](std::function<void()> work) { boost::asio::post(io, std::move(work)); };
   options.idle_timeout = std::chrono::seconds(policy.limits.media_timeout_s);
   auto engine = std::make_unique<media::MediaEngine>(policy, std::move(options));
-  log::info("media relay: ", options.threads, " threads");
+  log::info("media relay: ", options.threads, " threads, ", engine->io_name());
   return engine;
 }
 
@@ -104,7 +107,7 @@ int check_environment(const sbc_policy& policy) {
     if (!read_http_token(policy.http, token, error)) {
       problems.push_back(error);
     } else {
-      HttpServer http(io, policy.http, token, [](const HttpRequest&) { return HttpResponse{}; });
+      HttpServer http(io, policy.http, token, [](const HttpRequest&, const HttpServer::Reply& reply) { reply({}); });
       if (http.start(error)) {
         std::printf("ok: the HTTP endpoint can listen on %s\n", http.address().c_str());
       } else {
@@ -137,21 +140,21 @@ int run_server(const sbc_policy& policy, const ServerOptions& server_options) {
 
   data::TableStore tables(policy);
   std::vector<std::string> table_errors;
-  tables.load_all(table_errors);
-  // Tables are read again every `refresh` of their database (checked as often as the
-  // shortest one asks); a failed read keeps the rows last read (TableStore), so calls go
-  // on routing while a database is away.
+  tables.load_all(table_errors);  // before the first call, on this thread
+  // Then tables are read again every `refresh` of their database (checked as often as the
+  // shortest one asks), on the loader's thread: a database that is slow or away never
+  // holds a call, and a failed read keeps the rows last read.
+  data::TableLoader loader(tables, [&io](std::function<void()> work) { boost::asio::post(io, std::move(work)); });
   std::function<void()> refresh_tables;
   if (auto every = tables.refresh_interval(); every.count() > 0) {
-    refresh_tables = [&tables, &timers, &refresh_tables, every] {
-      std::vector<std::string> ignored;
-      tables.refresh_due(std::chrono::steady_clock::now(), ignored);
+    refresh_tables = [&tables, &timers, &loader, &refresh_tables, every] {
+      if (auto due = tables.due(std::chrono::steady_clock::now()); !due.empty()) loader.reload(std::move(due), nullptr);
       timers.schedule(every, refresh_tables);
     };
     timers.schedule(every, refresh_tables);
   }
 
-  std::unique_ptr<media::MediaEngine> media = start_media(policy, server_options.media_threads, io);
+  std::unique_ptr<media::MediaEngine> media = start_media(policy, server_options, io);
   proxy::Proxy proxy(policy, local, *dispatchers, tables, timers, transports);
   proxy.attach_media(media.get());
   if (media) media->set_on_timeout([&proxy](const std::string& call_id) { proxy.end_call(call_id, "media timeout"); });
@@ -164,7 +167,7 @@ int run_server(const sbc_policy& policy, const ServerOptions& server_options) {
   }
 
   // The policy's HTTP endpoint, on this loop: what it reads is this thread's state.
-  ops::OpsEndpoints endpoints(policy, proxy, *dispatchers, tables, media.get(), table_errors);
+  ops::OpsEndpoints endpoints(policy, proxy, *dispatchers, tables, loader, media.get());
   std::unique_ptr<ops::HttpServer> http;
   if (policy.http.enabled) {
     std::string token;
@@ -173,7 +176,9 @@ int run_server(const sbc_policy& policy, const ServerOptions& server_options) {
       return 1;
     }
     http = std::make_unique<ops::HttpServer>(io, policy.http, std::move(token),
-                                             [&endpoints](const ops::HttpRequest& r) { return endpoints.handle(r); });
+                                             [&endpoints](const ops::HttpRequest& r, ops::HttpServer::Reply reply) {
+                                               endpoints.handle(r, reply);
+                                             });
     if (!http->start(error)) {
       log::error(error);
       return 1;

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "media/relay_loop.h"
 #include "sbc/abi.h"
 
 namespace sbc::ops {
@@ -11,6 +12,7 @@ namespace sbc::ops {
 // Returns the process exit status.
 struct ServerOptions {
   unsigned media_threads = 0;  // 0: one per CPU
+  media::RelayIo media_io = media::RelayIo::Auto;
 };
 
 int run_server(const sbc_policy& policy, const ServerOptions& options = {});

@@ -6,9 +6,15 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <functional>
+#include <mutex>
 #include <string>
+#include <thread>
 
+#include "data/table_loader.h"
+#include "data/table_source.h"
 #include "data/table_store.h"
+#include "sbc/database_url.h"
 
 namespace sbc::data {
 namespace {
@@ -103,9 +109,11 @@ TEST_F(TableStoreTest, RefreshReadsADatabaseOnlyOnceItsIntervalHasPassed) {
   store.load_all(errors);
   auto loaded = std::chrono::steady_clock::now();
   exec("UPDATE routing SET name = 'B2' WHERE sipdomain = 'b.example';");
-  store.refresh_due(loaded + std::chrono::seconds(10), errors);
-  EXPECT_EQ(store.table(0).row(store.table(0).find("b.example")).text[1], "B") << "refresh 30s: not yet";
-  store.refresh_due(loaded + std::chrono::seconds(31), errors);
+  EXPECT_TRUE(store.due(loaded + std::chrono::seconds(10)).empty()) << "refresh 30s: not yet";
+  EXPECT_EQ(store.due(loaded + std::chrono::seconds(31)), std::vector<uint32_t>{0});
+  EXPECT_TRUE(store.due(loaded + std::chrono::seconds(32)).empty()) << "asked for once, not again while it runs";
+  EXPECT_EQ(store.table(0).row(store.table(0).find("b.example")).text[1], "B") << "nothing changes before install";
+  store.install(store.read(0), errors);
   EXPECT_EQ(store.table(0).row(store.table(0).find("b.example")).text[1], "B2");
   EXPECT_TRUE(errors.empty());
 }
@@ -120,6 +128,135 @@ TEST_F(TableStoreTest, ADroppedTableIsAnErrorAndKeepsTheRows) {
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_NE(errors[0].find("routing"), std::string::npos) << errors[0];
   EXPECT_EQ(store.table(0).size(), 2u);
+}
+
+TEST_F(TableStoreTest, AColumnOfTheWrongTypeIsNamedAndTheTableKeepsItsRows) {
+  TableStore store(policy_);
+  std::vector<std::string> errors;
+  store.load_all(errors);
+  exec("CREATE TABLE r2 (sipdomain TEXT, name TEXT, weight TEXT); INSERT INTO r2 SELECT * FROM routing;"
+       "DROP TABLE routing; ALTER TABLE r2 RENAME TO routing;");
+  errors.clear();
+  store.load_all(errors);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0], "database routes: table routing: column weight is TEXT in the database, "
+                       "the policy declares it int (an integer type)");
+  EXPECT_EQ(store.table(0).size(), 2u);
+  EXPECT_FALSE(store.database_state(0).up);
+}
+
+TEST_F(TableStoreTest, AMissingColumnAndAMissingTableAreSaidAsSuch) {
+  exec("CREATE TABLE r2 (sipdomain TEXT, weight INTEGER); DROP TABLE routing; ALTER TABLE r2 RENAME TO routing;");
+  TableStore store(policy_);
+  std::vector<std::string> errors;
+  store.load_all(errors);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0], "database routes: table routing: column name is missing "
+                       "(the policy declares it string (a text type))");
+  exec("DROP TABLE routing;");
+  errors.clear();
+  store.load_all(errors);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].find("no such table"), std::string::npos) << errors[0];
+}
+
+TEST(SchemaDifferencesTest, MariadbTypesByFamily) {
+  sbc_column columns[3] = {{"name", SBC_COLUMN_STRING, 0}, {"weight", SBC_COLUMN_INT, 0}, {"on", SBC_COLUMN_BOOL, 0}};
+  sbc_table table{};
+  table.name = "t";
+  table.key = {"k", SBC_COLUMN_STRING, 0};
+  table.columns = columns;
+  table.column_count = 3;
+  sbc_policy policy{};
+  std::vector<DatabaseColumn> fine = {{"k", "varchar(255)"}, {"NAME", "text"}, {"weight", "bigint(20) unsigned"}, {"on", "tinyint(1)"}};
+  EXPECT_TRUE(schema_differences(policy, table, fine, false).empty());
+  std::vector<DatabaseColumn> wrong = {{"k", "int(11)"}, {"name", "varchar(10)"}, {"weight", "varchar(10)"}, {"on", "tinyint(1)"}};
+  auto differences = schema_differences(policy, table, wrong, false);
+  ASSERT_EQ(differences.size(), 2u);
+  EXPECT_EQ(differences[0], "table t: column k is int(11) in the database, the policy declares it string (a text type)");
+  EXPECT_EQ(differences[1], "table t: column weight is varchar(10) in the database, the policy declares it int (an integer type)");
+}
+
+// Reads run on the loader's thread, installs where the SIP thread runs posted work:
+// here, this test's thread, only when it runs what was posted.
+TEST_F(TableStoreTest, TheLoaderReadsElsewhereAndInstallsOnlyWherePosted) {
+  TableStore store(policy_);
+  std::vector<std::string> errors;
+  store.load_all(errors);
+  std::mutex mutex;
+  std::vector<std::function<void()>> posted;
+  TableLoader loader(store, [&](std::function<void()> work) {
+    std::lock_guard lock(mutex);
+    posted.push_back(std::move(work));
+  });
+  exec("INSERT INTO routing VALUES ('e.example', 'E', 5);");
+  std::vector<std::string> reported{"not called"};
+  loader.reload({0}, [&](std::vector<std::string> e) { reported = std::move(e); });
+  for (int i = 0; i < 200; ++i) {
+    {
+      std::lock_guard lock(mutex);
+      if (!posted.empty()) break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(store.table(0).size(), 2u) << "not installed from the loader's thread";
+  std::vector<std::function<void()>> work;
+  {
+    std::lock_guard lock(mutex);
+    work.swap(posted);
+  }
+  ASSERT_EQ(work.size(), 1u);
+  work[0]();
+  EXPECT_EQ(store.table(0).size(), 3u);
+  EXPECT_TRUE(reported.empty());
+}
+
+// A server that is not there: a clear error in about the connect timeout, nothing read.
+TEST_F(TableStoreTest, AnUnreachableMariadbIsAnErrorNotAHang) {
+  database_.engine = SBC_DB_MYSQL;
+  database_.location = "mysql://sbc@127.0.0.1:9/routes";  // the discard port: nothing listens
+  TableStore store(policy_);
+  std::vector<std::string> errors;
+  auto started = std::chrono::steady_clock::now();
+  store.load_all(errors);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].find("table routing (database routes): "), std::string::npos) << errors[0];
+  EXPECT_NE(errors[0].find("127.0.0.1"), std::string::npos) << errors[0];
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10));
+  EXPECT_FALSE(store.database_state(0).up);
+}
+
+TEST_F(TableStoreTest, AMariadbPasswordFromAMissingVariableIsSaid) {
+  database_.engine = SBC_DB_MYSQL;
+  database_.location = "mysql://sbc@127.0.0.1:9/routes";
+  database_.password_source = "env";
+  database_.password_name = "SBC_TEST_NO_SUCH_VARIABLE";
+  TableStore store(policy_);
+  std::vector<std::string> errors;
+  store.load_all(errors);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].find("the password variable SBC_TEST_NO_SUCH_VARIABLE is not set"), std::string::npos)
+      << errors[0];
+}
+
+TEST(DatabaseUrlTest, Forms) {
+  std::string why;
+  auto url = parse_database_url("mysql://kamailio@db.example:3307/kamailio", why);
+  ASSERT_TRUE(url);
+  EXPECT_EQ(url->user, "kamailio");
+  EXPECT_EQ(url->host, "db.example");
+  EXPECT_EQ(url->port, 3307);
+  EXPECT_EQ(url->database, "kamailio");
+  url = parse_database_url("mariadb://[::1]/routes", why);
+  ASSERT_TRUE(url);
+  EXPECT_EQ(url->host, "::1");
+  EXPECT_EQ(url->port, 3306);
+  EXPECT_TRUE(url->user.empty());
+  EXPECT_FALSE(parse_database_url("mysql://host:99999/db", why));
+  EXPECT_EQ(why, "the port is not a number from 1 to 65535");
+  EXPECT_FALSE(parse_database_url("mysql://user@host:3306", why));
+  EXPECT_FALSE(parse_database_url("mysql:///db", why));
+  EXPECT_EQ(why, "no host");
 }
 
 }  // namespace

@@ -118,6 +118,10 @@ tear_down() {
   UAC_PID="" UAS_PID=""
 }
 
+# Datagrams the kernel dropped in this namespace because a receive buffer was full
+# (relay's or load generator's): tells loss in the kernel from loss in a relay.
+udp_rcvbuf_errors() { awk '/^Udp:/ { if (!h) { for (i = 1; i <= NF; i++) if ($i == "RcvbufErrors") c = i; h = 1 } else print $c }' /proc/net/snmp; }
+
 declare -A RESULT
 step() { # step RELAY N MODE
   local relay=$1 n=$2 mode=$3 dir="$OUT/$1/$3-$2"
@@ -131,9 +135,12 @@ step() { # step RELAY N MODE
   local cpu0 cpu1 t0 t1
   cpu0=$("$bench/proctree.py" cpu "$RELAY_PID")
   read -r user0 system0 < <("$bench/proctree.py" split "$RELAY_PID")
+  local drops0 drops1
+  drops0=$(udp_rcvbuf_errors)
   t0=$(date +%s.%N)
   "$root/build/bin/rtp_load" --calls "$dir/calls.txt" --seconds "$SECONDS_PER_STEP" "${key[@]}" >"$dir/load.txt"
   t1=$(date +%s.%N)
+  drops1=$(udp_rcvbuf_errors)
   cpu1=$("$bench/proctree.py" cpu "$RELAY_PID")
   read -r user1 system1 < <("$bench/proctree.py" split "$RELAY_PID")
   tear_down
@@ -151,7 +158,7 @@ step() { # step RELAY N MODE
   RESULT[$relay/$mode/$n]=$pps_per_cpu
   printf '| %s | %s | %s | %s | %s | %s (%s%%) | %s | %s%% of a core | %s |\n' "$relay" "$mode" "$n" "$set_up" \
     "$received" "$lost" "$loss" "$silent" "$cpu_pct" "$pps_per_cpu" >>"$OUT/steps.md"
-  log "$relay $mode $n calls: $received packets relayed, $lost lost ($loss%), $silent silent calls, relay CPU $cpu_pct%, $pps_per_cpu packets per CPU-second"
+  log "$relay $mode $n calls: $received packets relayed, $lost lost ($loss%), $silent silent calls, relay CPU $cpu_pct%, $pps_per_cpu packets per CPU-second, $((drops1 - drops0)) datagrams dropped by the kernel for full receive buffers"
 }
 
 echo "| relay | mode | calls | set up | packets relayed | lost | calls without media | relay CPU | packets per CPU-second |" >"$OUT/steps.md"
