@@ -55,19 +55,18 @@ std::string declared(const sbc_policy& policy, const sbc_column& column) {
 std::vector<std::string> schema_differences(const sbc_policy& policy, const sbc_table& table,
                                             const std::vector<DatabaseColumn>& actual, bool sqlite) {
   std::vector<std::string> out;
-  std::string prefix = std::string("table ") + table.name + ": ";
   if (actual.empty()) {
-    out.push_back(prefix + "no such table in the database (`sbcc schema` prints its CREATE TABLE)");
+    out.push_back("no such table in the database (`sbcc schema` prints its CREATE TABLE)");
     return out;
   }
   auto check = [&](const sbc_column& column) {
     auto it = std::find_if(actual.begin(), actual.end(),
                            [&](const DatabaseColumn& c) { return sip::iequals(c.name, column.name); });
     if (it == actual.end()) {
-      out.push_back(prefix + "column " + column.name + " is missing (the policy declares it " +
+      out.push_back(std::string("column ") +  + column.name + " is missing (the policy declares it " +
                     declared(policy, column) + ")");
     } else if (!fits(column, lower(it->type), sqlite)) {
-      out.push_back(prefix + "column " + column.name + " is " + it->type + " in the database, the policy declares it " +
+      out.push_back(std::string("column ") +  + column.name + " is " + it->type + " in the database, the policy declares it " +
                     declared(policy, column));
     }
   };

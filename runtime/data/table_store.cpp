@@ -52,7 +52,7 @@ DatabaseRead TableStore::read(uint32_t database) const {
     }
     std::vector<std::string> differences = schema_differences(policy_, config, columns, source->sqlite());
     if (!differences.empty()) {
-      for (auto& d : differences) out.errors.push_back(std::string("database ") + db.name + ": " + d);
+      for (auto& d : differences) out.errors.push_back(prefix + d);
       continue;
     }
     RawRows rows;
@@ -94,7 +94,7 @@ void TableStore::note_result(uint32_t database, bool ok, const std::string& erro
   }
   ++state.failures;
   if (state.up || state.last_error.empty()) {  // once per outage
-    log::error("database ", db.name, ": ", error, state.ever_loaded ? " (routing goes on from the rows last read)" : "");
+    log::error(error, state.ever_loaded ? " (routing goes on from the rows last read)" : "");  // names the database
   }
   state.up = false;
   state.last_error = error;

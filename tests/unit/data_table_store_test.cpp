@@ -139,7 +139,7 @@ TEST_F(TableStoreTest, AColumnOfTheWrongTypeIsNamedAndTheTableKeepsItsRows) {
   errors.clear();
   store.load_all(errors);
   ASSERT_EQ(errors.size(), 1u);
-  EXPECT_EQ(errors[0], "database routes: table routing: column weight is TEXT in the database, "
+  EXPECT_EQ(errors[0], "table routing (database routes): column weight is TEXT in the database, "
                        "the policy declares it int (an integer type)");
   EXPECT_EQ(store.table(0).size(), 2u);
   EXPECT_FALSE(store.database_state(0).up);
@@ -151,7 +151,7 @@ TEST_F(TableStoreTest, AMissingColumnAndAMissingTableAreSaidAsSuch) {
   std::vector<std::string> errors;
   store.load_all(errors);
   ASSERT_EQ(errors.size(), 1u);
-  EXPECT_EQ(errors[0], "database routes: table routing: column name is missing "
+  EXPECT_EQ(errors[0], "table routing (database routes): column name is missing "
                        "(the policy declares it string (a text type))");
   exec("DROP TABLE routing;");
   errors.clear();
@@ -173,8 +173,8 @@ TEST(SchemaDifferencesTest, MariadbTypesByFamily) {
   std::vector<DatabaseColumn> wrong = {{"k", "int(11)"}, {"name", "varchar(10)"}, {"weight", "varchar(10)"}, {"on", "tinyint(1)"}};
   auto differences = schema_differences(policy, table, wrong, false);
   ASSERT_EQ(differences.size(), 2u);
-  EXPECT_EQ(differences[0], "table t: column k is int(11) in the database, the policy declares it string (a text type)");
-  EXPECT_EQ(differences[1], "table t: column weight is varchar(10) in the database, the policy declares it int (an integer type)");
+  EXPECT_EQ(differences[0], "column k is int(11) in the database, the policy declares it string (a text type)");
+  EXPECT_EQ(differences[1], "column weight is varchar(10) in the database, the policy declares it int (an integer type)");
 }
 
 // Reads run on the loader's thread, installs where the SIP thread runs posted work:
