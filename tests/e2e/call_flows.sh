@@ -89,33 +89,11 @@ declare -A COUNTS=(
   [callee_nat]="uas _INVITE_Recv 1, uas _ACK_Recv 1, uas _BYE_Recv 1, uac _200_Recv 2"
 )
 
-FAILURES=()
 SUMMARY=()
 
-note_failure() { # record a failed condition; the test goes on to collect the rest
-  FAILURES+=("$FLOW: $*")
-  e2e_log "NOT OK: $FLOW: $*"
-}
-
-check_static() {
-  local desc
-  desc=$(file -b "$WORKDIR/sbc")
-  e2e_log "sbc: $desc"
-  [[ $desc == *"statically linked"* || $desc == *"static-pie linked"* ]] ||
-    fail "sbc is not statically linked: $desc"
-}
+flow_failure() { note_failure "$FLOW: $*"; }   # a failed condition of the current flow
 
 # ----------------------------------------------------------- SIPp output
-# sipp_sum CSV SUFFIX: the sum, in the last row of a -trace_counts file, of
-# every column whose name ends in SUFFIX (0 if none or no file).
-sipp_sum() {
-  [[ -f $1 ]] || { echo 0; return 0; }
-  awk -F';' -v suf="$2" '
-    NR == 1 { for (i = 1; i <= NF; i++) if (length($i) >= length(suf) && substr($i, length($i) - length(suf) + 1) == suf) c[i] = 1; next }
-    NF > 1 { s = 0; for (i in c) s += $i }
-    END { print s + 0 }' "$1"
-}
-
 side_counts_files() { # side_counts_files SIDE: the flow's -trace_counts files of uac or uas
   local scen
   if [[ $1 == uac ]]; then scen=${UAC_XML[$FLOW]%.xml}; else scen=${UAS_XML[$FLOW]%.xml}; fi
@@ -219,9 +197,9 @@ check_uac() {
   ok=$(sipp_stat "$stat" "SuccessfulCall(C)")
   failed=$(sipp_stat "$stat" "FailedCall(C)")
   UAC_LINE="UAC: ${ok:-?} calls ok, ${failed:-?} failed (exit $UAC_RC)"
-  ((UAC_RC == 0)) || note_failure "UAC exit status $UAC_RC (0 = all calls successful; see $WORKDIR/${FLOW}_uac_errors.log)"
-  [[ $ok == "$CALLS" ]] || note_failure "UAC: ${ok:-no} successful calls, want $CALLS"
-  [[ $failed == 0 ]] || note_failure "UAC: ${failed:-unknown number of} failed calls, want 0"
+  ((UAC_RC == 0)) || flow_failure "UAC exit status $UAC_RC (0 = all calls successful; see $WORKDIR/${FLOW}_uac_errors.log)"
+  [[ $ok == "$CALLS" ]] || flow_failure "UAC: ${ok:-no} successful calls, want $CALLS"
+  [[ $failed == 0 ]] || flow_failure "UAC: ${failed:-unknown number of} failed calls, want 0"
 }
 
 check_uas() {
@@ -234,10 +212,10 @@ check_uas() {
     UAS_LINE+="UAS ${UAS_IPS[i]}: ${invites:-?} calls, ${failed:-?} failed (exit ${UAS_RCS[i]}); "
     case ${UAS_RCS[i]} in
       0 | 99) ;;
-      1) note_failure "UAS ${UAS_IPS[i]}: exit status 1 (failed calls; see $WORKDIR/${tag}_errors.log)" ;;
-      *) note_failure "UAS ${UAS_IPS[i]}: did not quit cleanly (${UAS_RCS[i]}); calls left open?" ;;
+      1) flow_failure "UAS ${UAS_IPS[i]}: exit status 1 (failed calls; see $WORKDIR/${tag}_errors.log)" ;;
+      *) flow_failure "UAS ${UAS_IPS[i]}: did not quit cleanly (${UAS_RCS[i]}); calls left open?" ;;
     esac
-    [[ $failed == 0 ]] || note_failure "UAS ${UAS_IPS[i]}: ${failed:-unknown number of} failed calls, want 0 (see $WORKDIR/${tag}_errors.log)"
+    [[ $failed == 0 ]] || flow_failure "UAS ${UAS_IPS[i]}: ${failed:-unknown number of} failed calls, want 0 (see $WORKDIR/${tag}_errors.log)"
     [[ ${invites:-0} -gt 0 ]] || e2e_log "note: $FLOW: UAS ${UAS_IPS[i]} got no INVITE (no round robin?)"
   done
 }
@@ -252,18 +230,18 @@ check_counts() { # the flow's message counts, then no retransmission or stray me
     want=$((per * CALLS))
     got=$(side_sum "$side" "$suffix")
     COUNTS_LINE+="$side ${suffix#_} $got; "
-    ((got == want)) || note_failure "$side: $got ${suffix#_} in all, want $want"
+    ((got == want)) || flow_failure "$side: $got ${suffix#_} in all, want $want"
   done
   for side in uac uas; do
     for suffix in _Retrans _Unexp; do
       got=$(side_sum "$side" "$suffix")
-      ((got == 0)) || note_failure "$side: $got ${suffix#_} (retransmitted or unexpected messages), want 0"
+      ((got == 0)) || flow_failure "$side: $got ${suffix#_} (retransmitted or unexpected messages), want 0"
     done
   done
   for f in "$WORKDIR/${FLOW}_uac_stat.csv" "$WORKDIR/${FLOW}_uas30_stat.csv" "$WORKDIR/${FLOW}_uas31_stat.csv"; do
     for column in "OutOfCallMsgs(C)" "DeadCallMsgs(C)" "Retransmissions(C)"; do
       n=$(sipp_stat "$f" "$column")
-      [[ ${n:-0} == 0 ]] || note_failure "$(basename "$f" _stat.csv): $column = $n, want 0"
+      [[ ${n:-0} == 0 ]] || flow_failure "$(basename "$f" _stat.csv): $column = $n, want 0"
     done
   done
 }
@@ -271,17 +249,17 @@ check_counts() { # the flow's message counts, then no retransmission or stray me
 check_sbc() { # ran until SIGTERM; its closing line counts the flow's dialogs
   local line want_dialogs=$((DIALOGS_PER_CALL[$FLOW] * CALLS)) want
   want="dialogs $want_dialogs established, $want_dialogs ended by BYE, 0 expired, 0 still open"
-  [[ $SBC_RC == 0 ]] || note_failure "sbc exit status after SIGTERM: $SBC_RC, want 0"
+  [[ $SBC_RC == 0 ]] || flow_failure "sbc exit status after SIGTERM: $SBC_RC, want 0"
   line=$(grep -o "dialogs [0-9]* established, [0-9]* ended by BYE, [0-9]* expired, [0-9]* still open" \
     "$SBC_LOG" | tail -1 || true)
   SBC_LINE="sbc: '${line:-no closing line}'"
-  [[ $line == "$want" ]] || note_failure "sbc dialog stats: '${line:-none logged}', want '$want'"
+  [[ $line == "$want" ]] || flow_failure "sbc dialog stats: '${line:-none logged}', want '$want'"
 }
 
 # ------------------------------------------------------------------ flows
 run_flow() { # run_flow FLOW: start everything for one flow, place the calls, stop, check
   FLOW=$1
-  local before=${#FAILURES[@]} ip verdict=PASS
+  local before=${#E2E_FAILURES[@]} ip verdict=PASS
   [[ -n ${UAC_XML[$FLOW]:-} ]] || fail "unknown flow '$FLOW' (known: ${!UAC_XML[*]})"
   e2e_log "=== flow $FLOW: ${UAC_XML[$FLOW]} -> sbc -> ${UAS_XML[$FLOW]}"
 
@@ -303,7 +281,7 @@ run_flow() { # run_flow FLOW: start everything for one flow, place the calls, st
   else
     SBC_RC=0
     wait "$SBC_PID" 2>/dev/null || SBC_RC=$?
-    note_failure "the sbc exited during the calls (exit status $SBC_RC)"
+    flow_failure "the sbc exited during the calls (exit status $SBC_RC)"
     SBC_RC="exited early ($SBC_RC)"
   fi
   stop_uas
@@ -312,7 +290,7 @@ run_flow() { # run_flow FLOW: start everything for one flow, place the calls, st
   check_uas
   check_counts
   check_sbc
-  ((${#FAILURES[@]} == before)) || verdict=FAIL
+  ((${#E2E_FAILURES[@]} == before)) || verdict=FAIL
   SUMMARY+=("$FLOW: $verdict"$'\n'"    $UAC_LINE"$'\n'"    $UAS_LINE"$'\n'"    counts: $COUNTS_LINE"$'\n'"    $SBC_LINE")
   if [[ $verdict == FAIL ]]; then
     show_tail "$WORKDIR/${FLOW}_uac_errors.log" 10
@@ -323,19 +301,9 @@ run_flow() { # run_flow FLOW: start everything for one flow, place the calls, st
   stop_all
 }
 
-print_summary() {
-  local verdict=PASS s f
-  ((${#FAILURES[@]} == 0)) || verdict=FAIL
-  {
-    echo "== call_flows: $verdict ($CALLS calls per flow)"
-    for s in "${SUMMARY[@]}"; do echo "  $s"; done
-    for f in "${FAILURES[@]}"; do echo "  - $f"; done
-    if [[ $verdict == PASS && -z ${E2E_OUT:-} ]]; then
-      echo "  files: removed (set E2E_OUT=DIR to keep them)"
-    else
-      echo "  files: $WORKDIR"
-    fi
-  } >&2
+print_summary() { # each flow's verdict and what its parties did (finish_test gives the overall verdict)
+  local s
+  for s in "${SUMMARY[@]}"; do echo "  $s"; done >&2
 }
 
 main() {
@@ -354,9 +322,7 @@ main() {
   for flow in "${FLOWS[@]}"; do run_flow "$flow"; done
 
   print_summary
-  if ((${#FAILURES[@]})); then exit 1; fi
-  [[ -n ${E2E_OUT:-} ]] || rm -rf -- "$WORKDIR"
-  exit 0
+  finish_test "$CALLS calls per flow"
 }
 
 main "$@"

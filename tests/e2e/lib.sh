@@ -187,6 +187,21 @@ wait_sipp_count() {
   done
 }
 
+# sipp_sum CSV SUFFIX: the sum over the last row of a -trace_counts file of every column ending in SUFFIX (0 if none or no file)
+sipp_sum() {
+  [[ -f $1 ]] || { echo 0; return 0; }
+  awk -F';' -v suf="$2" '
+    NR == 1 { for (i = 1; i <= NF; i++) if (length($i) >= length(suf) && substr($i, length($i) - length(suf) + 1) == suf) c[i] = 1; next }
+    NF > 1 { s = 0; for (i in c) s += $i }
+    END { print s + 0 }' "$1"
+}
+
+# -------------------------------------------------------- packet counters
+# iptables_count NAME: packets counted by the namespace's OUTPUT rules commented NAME (added by the test)
+iptables_count() {
+  iptables -L OUTPUT -v -x -n | awk -v name="/* $1 */" 'index($0, name) { sum += $1 } END { print sum + 0 }'
+}
+
 # ------------------------------------------------------------ test plumbing
 # Shared by the test scripts: the usage line, a log's tail, and compiling the policy
 # under test into $WORKDIR/sbc ($SBCC, $POLICY; bounded by $COMPILE_TIMEOUT, default 180 s).
@@ -208,4 +223,75 @@ compile_policy() {
     fail "sbcc could not compile $POLICY (see $WORKDIR/sbcc.log)"
   fi
   [[ -x $WORKDIR/sbc ]] || fail "sbcc succeeded but wrote no executable $WORKDIR/sbc"
+}
+
+# check_static: the compiled $WORKDIR/sbc is one static executable (no loader);
+# `file` says "static-pie linked" for static PIE executables.
+check_static() {
+  local desc
+  desc=$(file -b "$WORKDIR/sbc")
+  e2e_log "sbc: $desc"
+  [[ $desc == *"statically linked"* || $desc == *"static-pie linked"* ]] ||
+    fail "sbc is not statically linked: $desc"
+}
+
+# ----------------------------------------------------------------- verdict
+# Checks note what failed and go on, so one run says everything that is wrong;
+# finish_test then prints the verdict and exits (0 only without failures).
+E2E_FAILURES=()
+note_failure() { # note_failure MSG
+  E2E_FAILURES+=("$*")
+  e2e_log "NOT OK: $*"
+}
+
+finish_test() { # finish_test WHAT_PASSED [LOG_TO_SHOW]: PASS/FAIL summary and exit
+  if ((${#E2E_FAILURES[@]})); then
+    [[ -n ${2:-} ]] && show_tail "$2" 15
+    printf '== %s: FAIL\n' "$E2E_NAME" >&2
+    printf '  - %s\n' "${E2E_FAILURES[@]}" >&2
+    printf '  files: %s\n' "$WORKDIR" >&2
+    exit 1
+  fi
+  printf '== %s: PASS (%s)\n' "$E2E_NAME" "$1" >&2
+  [[ -n ${E2E_OUT:-} ]] || rm -rf -- "$WORKDIR"
+  exit 0
+}
+
+# ----------------------------------------------------------------- MariaDB
+# A private MariaDB server for one test, in its namespace: data in
+# $WORKDIR/mariadb, TCP on ADDRESS:3306 and a Unix socket for root (who logs in
+# by socket, without a password). Debian's mariadb-server package gives the
+# binaries; its system service is never used.
+#   mariadb_start ADDRESS   -> $MARIADB_PID; waits (10 s at most) until it answers
+#   mariadb_sql [ARGS...]   -> the mariadb client as root on that server
+#   mariadb_stop            -> stops it (SHUTDOWN by PID), the data stays
+MARIADB_PID=""
+MARIADB_ADDRESS=""
+mariadb_sql() { mariadb --no-defaults --socket="$WORKDIR/mariadb/socket" -uroot "$@"; }
+
+mariadb_start() {
+  local dir=$WORKDIR/mariadb deadline=$((SECONDS + 10))
+  MARIADB_ADDRESS=${1:-$MARIADB_ADDRESS}
+  command -v mariadbd >/dev/null || fail "mariadbd not found (Debian package mariadb-server; tools/setup installs it)"
+  if [[ ! -d $dir/data ]]; then
+    mkdir -p "$dir"
+    mariadb-install-db --no-defaults --datadir="$dir/data" --user="$(id -un)" \
+      --auth-root-authentication-method=socket --skip-test-db >"$dir/install.log" 2>&1 ||
+      { show_tail "$dir/install.log"; fail "mariadb-install-db failed"; }
+  fi
+  start_bg mariadb mariadbd --no-defaults --datadir="$dir/data" --user="$(id -un)" --socket="$dir/socket" \
+    --pid-file="$dir/mariadbd.pid" --bind-address="$MARIADB_ADDRESS" --port=3306 --skip-log-bin \
+    --innodb-buffer-pool-size=16M --log-error="$dir/error.log"
+  MARIADB_PID=$LAST_PID
+  until mariadb_sql -e 'SELECT 1' >/dev/null 2>&1; do
+    is_running "$MARIADB_PID" || { show_tail "$dir/error.log"; fail "mariadbd exited"; }
+    ((SECONDS < deadline)) || { show_tail "$dir/error.log"; fail "mariadbd not answering after 10 s"; }
+    sleep 0.2
+  done
+  e2e_log "mariadb on $MARIADB_ADDRESS:3306 (pid $MARIADB_PID)"
+}
+
+mariadb_stop() {
+  stop_pid "$MARIADB_PID" 20 "mariadbd (pid $MARIADB_PID)"
+  e2e_log "mariadb stopped"
 }

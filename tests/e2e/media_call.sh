@@ -52,12 +52,8 @@ declare -A UAS_XML=([basic]=uas_media.xml [late_offer]=uas_late_offer.xml [early
 declare -A PACKETS=([basic]=100 [late_offer]=100 [early_media]=100 [hold]=200 [timeout]=0)
 UAS_IPS=(127.0.0.30 127.0.0.31)
 SCENARIOS=$HERE/scenarios
-FAILURES=()
 
-note_failure() {
-  FAILURES+=("$FLOW: $*")
-  e2e_log "NOT OK: $FLOW: $*"
-}
+flow_failure() { note_failure "$FLOW: $*"; }   # a failed condition of the current flow
 
 # ------------------------------------------------------------ packet counters
 COUNTERS=(caller_to_sbc sbc_to_server server_to_sbc sbc_to_caller bypass)
@@ -77,9 +73,6 @@ add_counters() {
     iptables -A OUTPUT -p udp $rest -m comment --comment "$name" -j ACCEPT ||
       fail "iptables cannot add a counting rule (needs CAP_NET_ADMIN in the namespace)"
   done
-}
-counter() { # counter NAME: packets counted by the rules named NAME
-  iptables -L OUTPUT -v -x -n | awk -v name="/* $1 */" 'index($0, name) { sum += $1 } END { print sum + 0 }'
 }
 
 rtp_ports_open() { # sockets of the sbc still bound in the policy's RTP ranges
@@ -130,26 +123,26 @@ check_calls() {
   ok=$(sipp_stat "$WORKDIR/${FLOW}_uac_stat.csv" "SuccessfulCall(C)")
   failed=$(sipp_stat "$WORKDIR/${FLOW}_uac_stat.csv" "FailedCall(C)")
   e2e_log "$FLOW: caller: ${ok:-?} calls ok, ${failed:-?} failed (exit $UAC_RC)"
-  ((UAC_RC == 0)) || note_failure "caller exit status $UAC_RC (see $WORKDIR/${FLOW}_uac_errors.log)"
-  [[ $ok == "$CALLS" ]] || note_failure "caller: ${ok:-no} successful calls, want $CALLS"
-  [[ $failed == 0 ]] || note_failure "caller: ${failed:-?} failed calls (SDP check or signalling)"
+  ((UAC_RC == 0)) || flow_failure "caller exit status $UAC_RC (see $WORKDIR/${FLOW}_uac_errors.log)"
+  [[ $ok == "$CALLS" ]] || flow_failure "caller: ${ok:-no} successful calls, want $CALLS"
+  [[ $failed == 0 ]] || flow_failure "caller: ${failed:-?} failed calls (SDP check or signalling)"
 }
 
 check_packets() {
   local name
   declare -A n
-  for name in "${COUNTERS[@]}"; do n[$name]=$(counter "$name"); done
+  for name in "${COUNTERS[@]}"; do n[$name]=$(iptables_count "$name"); done
   e2e_log "$FLOW: packets: caller->sbc ${n[caller_to_sbc]}, sbc->server ${n[sbc_to_server]}," \
     "server->sbc ${n[server_to_sbc]}, sbc->caller ${n[sbc_to_caller]}, bypassing the sbc ${n[bypass]}"
   local want=$((CALLS * PACKETS[$FLOW] * 95 / 100))
-  ((n[caller_to_sbc] >= want)) || note_failure "caller sent ${n[caller_to_sbc]} RTP packets, want >= $want"
+  ((n[caller_to_sbc] >= want)) || flow_failure "caller sent ${n[caller_to_sbc]} RTP packets, want >= $want"
   ((n[sbc_to_server] == n[caller_to_sbc])) ||
-    note_failure "sbc relayed ${n[sbc_to_server]} of ${n[caller_to_sbc]} packets to the media servers"
+    flow_failure "sbc relayed ${n[sbc_to_server]} of ${n[caller_to_sbc]} packets to the media servers"
   ((n[server_to_sbc] == n[sbc_to_server])) ||
-    note_failure "media servers echoed ${n[server_to_sbc]} of ${n[sbc_to_server]} packets"
+    flow_failure "media servers echoed ${n[server_to_sbc]} of ${n[sbc_to_server]} packets"
   ((n[sbc_to_caller] == n[server_to_sbc])) ||
-    note_failure "sbc relayed ${n[sbc_to_caller]} of ${n[server_to_sbc]} echoed packets back to the caller"
-  ((n[bypass] == 0)) || note_failure "${n[bypass]} packets went between caller and media server without the sbc"
+    flow_failure "sbc relayed ${n[sbc_to_caller]} of ${n[server_to_sbc]} echoed packets back to the caller"
+  ((n[bypass] == 0)) || flow_failure "${n[bypass]} packets went between caller and media server without the sbc"
 }
 
 check_ended_by_sbc() { # the timeout flow: the sbc ended every call, both BYEs answered
@@ -157,18 +150,18 @@ check_ended_by_sbc() { # the timeout flow: the sbc ended every call, both BYEs a
   ended=$(grep -c "ending the call (media timeout): BYE to both parties" "$SBC_LOG" || true)
   answered=$(grep -c "our BYE to .* answered 200" "$SBC_LOG" || true)
   e2e_log "$FLOW: sbc ended $ended calls, $answered of its BYEs answered 200"
-  ((ended == CALLS)) || note_failure "sbc ended $ended calls on media timeout, want $CALLS"
-  ((answered == 2 * CALLS)) || note_failure "$answered BYEs of the sbc answered 200, want $((2 * CALLS))"
+  ((ended == CALLS)) || flow_failure "sbc ended $ended calls on media timeout, want $CALLS"
+  ((answered == 2 * CALLS)) || flow_failure "$answered BYEs of the sbc answered 200, want $((2 * CALLS))"
 }
 
 check_release() {
   local open deadline=$((SECONDS + 3))
   while open=$(rtp_ports_open) && ((open > 0 && SECONDS < deadline)); do sleep 0.2; done
-  ((open == 0)) || note_failure "$open RTP sockets of the sbc still open after every call ended"
+  ((open == 0)) || flow_failure "$open RTP sockets of the sbc still open after every call ended"
   local ended why="BYE"
   [[ $FLOW == timeout ]] && why="media timeout"
   ended=$(grep -c "media ended ($why)" "$SBC_LOG" || true)
-  ((ended == CALLS)) || note_failure "sbc logged $ended 'media ended ($why)', want $CALLS"
+  ((ended == CALLS)) || flow_failure "sbc logged $ended 'media ended ($why)', want $CALLS"
 }
 
 check_closing_line() {
@@ -176,7 +169,7 @@ check_closing_line() {
   line=$(grep -o "media: [0-9]* sessions.*still open" "$SBC_LOG" | tail -1 || true)
   e2e_log "$FLOW: sbc: ${line:-no closing media line}"
   [[ $line == "media: $CALLS sessions"*" 0 sessions still open" ]] ||
-    note_failure "sbc closing media line: '${line:-none}', want $CALLS sessions and 0 still open"
+    flow_failure "sbc closing media line: '${line:-none}', want $CALLS sessions and 0 still open"
 }
 
 run_flow() { # run_flow FLOW: fresh media servers and sbc, the calls, the checks
@@ -193,7 +186,7 @@ run_flow() { # run_flow FLOW: fresh media servers and sbc, the calls, the checks
   kill -TERM "$SBC_PID" 2>/dev/null || true
   wait_exit "$SBC_PID" 5 || true
   check_closing_line
-  if ((${#FAILURES[@]})); then
+  if ((${#E2E_FAILURES[@]})); then
     show_tail "$SBC_LOG" 15
     show_tail "$WORKDIR/${FLOW}_uac_errors.log" 10
   fi
@@ -219,15 +212,7 @@ main() {
   local flow
   for flow in "${FLOWS[@]}"; do run_flow "$flow"; done
 
-  if ((${#FAILURES[@]})); then
-    printf '== media_call: FAIL\n' >&2
-    printf '  - %s\n' "${FAILURES[@]}" >&2
-    printf '  files: %s\n' "$WORKDIR" >&2
-    exit 1
-  fi
-  printf '== media_call: PASS (%s: %d calls each, audio both ways through the sbc)\n' "${FLOWS[*]}" "$CALLS" >&2
-  [[ -n ${E2E_OUT:-} ]] || rm -rf -- "$WORKDIR"
-  exit 0
+  finish_test "${FLOWS[*]}: $CALLS calls each, audio both ways through the sbc"
 }
 
 main "$@"

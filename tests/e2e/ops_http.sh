@@ -28,12 +28,6 @@ source "$HERE/lib.sh"
 CALLS=${E2E_CALLS:-4}
 HOLD_MS=3000
 BASE=http://127.0.0.20:8090
-FAILURES=()
-
-note_failure() {
-  FAILURES+=("$*")
-  e2e_log "NOT OK: $*"
-}
 
 http() { # http METHOD PATH: prints "STATUS" then the body
   python3 "$HERE/prom.py" fetch "$1" "$BASE$2"
@@ -125,16 +119,7 @@ print(len(objects), "JSON lines,", sum(1 for o in objects if "call_id" in o), "w
 ' "$WORKDIR/sbc.log" 2>&1) || note_failure "sbc log is not JSON lines: $log_check"
   e2e_log "sbc log: $log_check"
 
-  if ((${#FAILURES[@]})); then
-    show_tail "$WORKDIR/sbc.log" 10
-    printf '== ops_http: FAIL\n' >&2
-    printf '  - %s\n' "${FAILURES[@]}" >&2
-    printf '  files: %s\n' "$WORKDIR" >&2
-    exit 1
-  fi
-  printf '== ops_http: PASS (/health, /calls, /metrics, /dispatcher, /reload against %d calls)\n' "$CALLS" >&2
-  [[ -n ${E2E_OUT:-} ]] || rm -rf -- "$WORKDIR"
-  exit 0
+  finish_test "/health, /calls, /metrics, /dispatcher, /reload against $CALLS calls" "$WORKDIR/sbc.log"
 }
 
 main "$@"

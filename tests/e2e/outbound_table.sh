@@ -77,14 +77,6 @@ show_tail() {
   tail -n "${2:-15}" "$1" | sed 's/^/    /' >&2
 }
 
-check_static() {
-  local desc
-  desc=$(file -b "$WORKDIR/sbc")
-  e2e_log "sbc: $desc"
-  [[ $desc == *"statically linked"* || $desc == *"static-pie linked"* ]] ||
-    fail "sbc is not statically linked: $desc"
-}
-
 make_scenarios() {
   local n
   # UAC: the Request-URI and To name the far domain, not the SBC

@@ -56,4 +56,4 @@ grep -q "^Via: SIP/2.0/TLS 127.0.0.10:5061" "$WORKDIR/carrier.log" || fail "the 
 grep -q "^then: ACK " "$WORKDIR/carrier.log" || fail "the carrier got no ACK over the TLS connection"
 ((carrier_rc == 0)) || fail "the carrier stand-in failed"
 grep -q "via external.tls" "$WORKDIR/sbc.log" || fail "the sbc did not log the TLS forward"
-echo "== outbound_tls: PASS"
+finish_test "media server (UDP) -> sbc -> carrier over TLS, 486 and its ACK on the same connection"

@@ -95,29 +95,15 @@ GARBAGE_COUNT=3000
 
 SCENARIOS=$HERE/scenarios
 TOOLS=$HERE/tools
-FAILURES=()
 SUMMARY=()
 
-note_failure() { # record a failed condition; the test goes on to collect the rest
-  FAILURES+=("$PART: $*")
-  e2e_log "NOT OK: $PART: $*"
-}
+part_failure() { note_failure "$PART: $*"; }   # a failed condition of the current part
 
 note() { # a line for the part's summary
   PART_NOTES+=("$*")
 }
 
 # ----------------------------------------------------------- SIPp output
-# sipp_sum CSV SUFFIX: the sum, in the last row of a -trace_counts file, of every
-# column whose name ends in SUFFIX (0 if none or no file).
-sipp_sum() {
-  [[ -f $1 ]] || { echo 0; return 0; }
-  awk -F';' -v suf="$2" '
-    NR == 1 { for (i = 1; i <= NF; i++) if (length($i) >= length(suf) && substr($i, length($i) - length(suf) + 1) == suf) c[i] = 1; next }
-    NF > 1 { s = 0; for (i in c) s += $i }
-    END { print s + 0 }' "$1"
-}
-
 declare -A UAS_SCENARIO=()   # UAS pid -> its scenario's name (SIPp names files after it)
 uas_counts() { echo "$WORKDIR/${UAS_SCENARIO[$1]}_${1}_counts.csv"; }    # uas_counts PID
 # newest_uac_counts SCENARIO: the UAC's -trace_counts file (named after the sipp pid,
@@ -167,7 +153,7 @@ stop_sbc() { # TERM; the sbc must exit by itself (its closing line is checked); 
   if ! is_running "$SBC_PID"; then
     SBC_RC=0
     wait "$SBC_PID" 2>/dev/null || SBC_RC=$?
-    note_failure "the sbc exited before the end of the part (exit status $SBC_RC)"
+    part_failure "the sbc exited before the end of the part (exit status $SBC_RC)"
     SBC_RC="exited early ($SBC_RC)"
     return 0
   fi
@@ -179,7 +165,7 @@ stop_sbc() { # TERM; the sbc must exit by itself (its closing line is checked); 
     SBC_RC=timeout
     stop_pid "$SBC_PID" 1
   fi
-  [[ $SBC_RC == 0 ]] || note_failure "sbc exit status after SIGTERM: $SBC_RC, want 0"
+  [[ $SBC_RC == 0 ]] || part_failure "sbc exit status after SIGTERM: $SBC_RC, want 0"
 }
 
 start_uas() { # start_uas TAG IP SCENARIO [SIPP_ARGS...]: a SIPp media-server stand-in; pid in LAST_PID
@@ -251,9 +237,9 @@ check_uac() { # check_uac CALLS
   ok=$(sipp_stat "$stat" "SuccessfulCall(C)")
   failed=$(sipp_stat "$stat" "FailedCall(C)")
   note "UAC: ${ok:-?} calls ok, ${failed:-?} failed (exit $UAC_RC)"
-  ((UAC_RC == 0)) || note_failure "UAC exit status $UAC_RC (0 = all calls successful; see $WORKDIR/${PART}_uac_errors.log)"
-  [[ $ok == "$1" ]] || note_failure "UAC: ${ok:-no} successful calls, want $1"
-  [[ $failed == 0 ]] || note_failure "UAC: ${failed:-unknown number of} failed calls, want 0"
+  ((UAC_RC == 0)) || part_failure "UAC exit status $UAC_RC (0 = all calls successful; see $WORKDIR/${PART}_uac_errors.log)"
+  [[ $ok == "$1" ]] || part_failure "UAC: ${ok:-no} successful calls, want $1"
+  [[ $failed == 0 ]] || part_failure "UAC: ${failed:-unknown number of} failed calls, want 0"
 }
 
 uas_result() { # uas_result TAG IP PID: sets UAS_INVITES, UAS_FAILED and a summary note
@@ -266,9 +252,9 @@ uas_result() { # uas_result TAG IP PID: sets UAS_INVITES, UAS_FAILED and a summa
 check_uas_clean() { # check_uas_clean IP PID: 0 failed calls and a clean graceful exit
   case ${UAS_RC[$2]} in
     0 | 99) ;;
-    *) note_failure "UAS $1: exit ${UAS_RC[$2]} (failed calls or calls left open; see $WORKDIR/${PART}_uas${1##*.}_errors.log)" ;;
+    *) part_failure "UAS $1: exit ${UAS_RC[$2]} (failed calls or calls left open; see $WORKDIR/${PART}_uas${1##*.}_errors.log)" ;;
   esac
-  [[ $UAS_FAILED == 0 ]] || note_failure "UAS $1: ${UAS_FAILED:-unknown number of} failed calls, want 0"
+  [[ $UAS_FAILED == 0 ]] || part_failure "UAS $1: ${UAS_FAILED:-unknown number of} failed calls, want 0"
 }
 
 dialog_line() {
@@ -280,7 +266,7 @@ check_dialogs() { # check_dialogs N: the sbc's closing line: N dialogs, all ende
   local line want="dialogs $1 established, $1 ended by BYE, 0 expired, 0 still open"
   line=$(dialog_line)
   note "sbc: '${line:-no closing line}' (exit $SBC_RC)"
-  [[ $line == "$want" ]] || note_failure "sbc dialog stats: '${line:-none logged}', want '$want'"
+  [[ $line == "$want" ]] || part_failure "sbc dialog stats: '${line:-none logged}', want '$want'"
 }
 
 # ------------------------------------------------------------------ parts
@@ -299,14 +285,14 @@ part_dead_server() {
     e2e_log "$PART: the sbc marked $DEAD_IP inactive ${waited} s after start-up"
     note "sbc: '$line' logged ${waited} s after start-up"
   else
-    note_failure "the sbc did not log '$line' within ${INACTIVE_TIMEOUT}s"
+    part_failure "the sbc did not log '$line' within ${INACTIVE_TIMEOUT}s"
   fi
   wait_for_probe "$good_pid" 5 || e2e_log "note: $PART: no OPTIONS probe seen at $GOOD_IP"
   if ! grep -qF "sip:$GOOD_IP:$UAS_PORT is inactive" "$SBC_LOG"; then
     start_uac uac_rr "$calls" "$rate" "$hold" 5000
     wait_uac
   else
-    note_failure "the sbc marked the live $GOOD_IP inactive; no calls placed"
+    part_failure "the sbc marked the live $GOOD_IP inactive; no calls placed"
     UAC_RC=skipped
   fi
   stop_sbc
@@ -316,19 +302,19 @@ part_dead_server() {
   [[ $UAC_RC == skipped ]] || check_uac "$calls"
   uas_result uas31 "$GOOD_IP" "$good_pid"
   check_uas_clean "$GOOD_IP" "$good_pid"
-  [[ ${UAS_INVITES:-0} == "$calls" ]] || note_failure "UAS $GOOD_IP received ${UAS_INVITES:-0} INVITEs, want $calls"
+  [[ ${UAS_INVITES:-0} == "$calls" ]] || part_failure "UAS $GOOD_IP received ${UAS_INVITES:-0} INVITEs, want $calls"
   invites_30=$(sniff_count "$SNIFF_FILE" . "^$DEAD_IP:$UAS_PORT\$" '^INVITE$')
   options_30=$(sniff_count "$SNIFF_FILE" . "^$DEAD_IP:$UAS_PORT\$" '^OPTIONS$')
   icmp_30=$(sniff_unreachable "$SNIFF_FILE" "$DEAD_IP:$UAS_PORT")
   note "on lo to $DEAD_IP:$UAS_PORT: $invites_30 INVITEs, $options_30 OPTIONS (probes and their retransmissions), $icmp_30 ICMP port unreachable"
-  ((options_30 > 0)) || note_failure "the packet counter saw no OPTIONS probe to $DEAD_IP (was it watching?)"
-  ((icmp_30 > 0)) || note_failure "no ICMP port unreachable from $DEAD_IP:$UAS_PORT (something listens there?)"
-  ((invites_30 == 0)) || note_failure "$invites_30 INVITEs were sent to the dead $DEAD_IP:$UAS_PORT, want 0"
+  ((options_30 > 0)) || part_failure "the packet counter saw no OPTIONS probe to $DEAD_IP (was it watching?)"
+  ((icmp_30 > 0)) || part_failure "no ICMP port unreachable from $DEAD_IP:$UAS_PORT (something listens there?)"
+  ((invites_30 == 0)) || part_failure "$invites_30 INVITEs were sent to the dead $DEAD_IP:$UAS_PORT, want 0"
   forwarded_30=$(grep -c -- "-> dispatcher mediaservers sip:$DEAD_IP:$UAS_PORT" "$SBC_LOG" || true)
-  ((forwarded_30 == 0)) || note_failure "the sbc log forwards $forwarded_30 requests to $DEAD_IP, want 0"
+  ((forwarded_30 == 0)) || part_failure "the sbc log forwards $forwarded_30 requests to $DEAD_IP, want 0"
   handled=$(grep -c -- "handled by the policy" "$SBC_LOG" || true)
-  ((handled == 0)) || note_failure "the sbc log has $handled 'handled by the policy' lines, want 0 (no failover needed)"
-  ! grep -qF "sip:$DEAD_IP:$UAS_PORT is active again" "$SBC_LOG" || note_failure "the sbc marked the dead $DEAD_IP active again"
+  ((handled == 0)) || part_failure "the sbc log has $handled 'handled by the policy' lines, want 0 (no failover needed)"
+  ! grep -qF "sip:$DEAD_IP:$UAS_PORT is active again" "$SBC_LOG" || part_failure "the sbc marked the dead $DEAD_IP active again"
   check_dialogs "$calls"
 }
 
@@ -365,8 +351,8 @@ part_lossy() {
     retrans=$((retrans + ${n:-0}))
   done
   note "SIPp: $lost messages dropped on purpose (-lost $LOSS_PERCENT), $retrans retransmissions (UAC and both UAS)"
-  ((lost > 0)) || note_failure "SIPp dropped no message: the loss was not exercised"
-  ((retrans > 0)) || note_failure "SIPp retransmitted nothing: the loss was not exercised"
+  ((lost > 0)) || part_failure "SIPp dropped no message: the loss was not exercised"
+  ((retrans > 0)) || part_failure "SIPp retransmitted nothing: the loss was not exercised"
   # what the sbc did with retransmissions, from the datagrams on lo
   local ext_in ext_in_copies ext_out ext_out_copies int_in int_in_copies int_out int_out_copies
   ext_in=$(sniff_count "$SNIFF_FILE" . "^$SBC_EXT_IP:$SBC_EXT_PORT\$" .)
@@ -411,17 +397,17 @@ part_malformed() {
   if is_running "$SBC_PID"; then
     alive=$(timeout 20 python3 "$TOOLS/sip_garbage.py" "$SBC_EXT_IP" "$SBC_EXT_PORT" "$GARBAGE_IP" 0 2>&1) || alive_rc=$?
     note "after the calls: $alive (exit $alive_rc)"
-    ((alive_rc == 0)) || note_failure "the sbc no longer answers OPTIONS after the calls"
+    ((alive_rc == 0)) || part_failure "the sbc no longer answers OPTIONS after the calls"
   else
-    note_failure "the sbc is not running after the calls"
+    part_failure "the sbc is not running after the calls"
   fi
   stop_sbc
   stop_uas "$pid30" "$pid31"
 
   check_uac "$calls"
-  [[ $uac_running == yes ]] || note_failure "the UAC was not running when the garbage started (no overlap)"
-  ((garbage_rc == 0)) || note_failure "sip_garbage.py exit $garbage_rc: the sbc stopped answering OPTIONS during/after the garbage"
-  grep -q "'400'" <<<"$result" || note_failure "no 400 replies to the malformed requests"
+  [[ $uac_running == yes ]] || part_failure "the UAC was not running when the garbage started (no overlap)"
+  ((garbage_rc == 0)) || part_failure "sip_garbage.py exit $garbage_rc: the sbc stopped answering OPTIONS during/after the garbage"
+  grep -q "'400'" <<<"$result" || part_failure "no 400 replies to the malformed requests"
   uas_result uas30 "$DEAD_IP" "$pid30"
   uas_result uas31 "$GOOD_IP" "$pid31"
   local garbage_calls
@@ -434,11 +420,11 @@ run_part() {
   PART=$1
   PART_NOTES=()
   declare -gA UAS_RC=()
-  local before=${#FAILURES[@]} verdict=PASS n
+  local before=${#E2E_FAILURES[@]} verdict=PASS n
   declare -F "part_$PART" >/dev/null || fail "unknown part '$PART' (known: dead_server lossy malformed)"
   e2e_log "=== part $PART"
   "part_$PART"
-  ((${#FAILURES[@]} == before)) || verdict=FAIL
+  ((${#E2E_FAILURES[@]} == before)) || verdict=FAIL
   SUMMARY+=("$PART: $verdict")
   for n in "${PART_NOTES[@]}"; do SUMMARY+=("    $n"); done
   if [[ $verdict == FAIL ]]; then
@@ -450,19 +436,9 @@ run_part() {
   stop_all
 }
 
-print_summary() {
-  local verdict=PASS s f
-  ((${#FAILURES[@]} == 0)) || verdict=FAIL
-  {
-    echo "== resilience: $verdict"
-    for s in "${SUMMARY[@]}"; do echo "  $s"; done
-    for f in "${FAILURES[@]}"; do echo "  - $f"; done
-    if [[ $verdict == PASS && -z ${E2E_OUT:-} ]]; then
-      echo "  files: removed (set E2E_OUT=DIR to keep them)"
-    else
-      echo "  files: $WORKDIR"
-    fi
-  } >&2
+print_summary() { # each part's verdict and notes (finish_test gives the overall verdict)
+  local s
+  for s in "${SUMMARY[@]}"; do echo "  $s"; done >&2
 }
 
 main() {
@@ -480,9 +456,7 @@ main() {
   for part in "${PARTS[@]}"; do run_part "$part"; done
 
   print_summary
-  if ((${#FAILURES[@]})); then exit 1; fi
-  [[ -n ${E2E_OUT:-} ]] || rm -rf -- "$WORKDIR"
-  exit 0
+  finish_test "${PARTS[*]}"
 }
 
 main "$@"

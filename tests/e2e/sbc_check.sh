@@ -14,12 +14,6 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=tests/e2e/lib.sh
 source "$HERE/lib.sh"
 
-FAILURES=()
-note_failure() {
-  FAILURES+=("$*")
-  e2e_log "NOT OK: $*"
-}
-
 expect_line() { # expect_line FILE TEXT: FILE has a line containing TEXT
   grep -qF -- "$2" "$1" || note_failure "$(basename "$1") lacks '$2'"
 }
@@ -59,15 +53,7 @@ time.sleep(30)'
   expect_line "$WORKDIR/check_busy.txt" "problem: cannot bind external.udp on udp 127.0.0.10:5060"
   expect_line "$WORKDIR/check_busy.txt" "environment NOT ready"
 
-  if ((${#FAILURES[@]})); then
-    printf '== sbc_check: FAIL\n' >&2
-    printf '  - %s\n' "${FAILURES[@]}" >&2
-    printf '  files: %s\n' "$WORKDIR" >&2
-    exit 1
-  fi
-  printf '== sbc_check: PASS (--print-policy, --check ready and not ready)\n' >&2
-  [[ -n ${E2E_OUT:-} ]] || rm -rf -- "$WORKDIR"
-  exit 0
+  finish_test "--print-policy, --check ready and not ready"
 }
 
 main "$@"

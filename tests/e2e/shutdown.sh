@@ -16,11 +16,6 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 source "$HERE/lib.sh"
 
 CALLS=${E2E_CALLS:-3}
-FAILURES=()
-note_failure() {
-  FAILURES+=("$*")
-  e2e_log "NOT OK: $*"
-}
 
 main() {
   (($# == 2)) || usage
@@ -80,16 +75,7 @@ main() {
     note_failure "closing line: '$(grep -o 'dialogs.*ended by the sbc' "$WORKDIR/sbc.log" | tail -1)'"
   grep -q "0 sessions still open" "$WORKDIR/sbc.log" || note_failure "media sessions left open"
 
-  if ((${#FAILURES[@]})); then
-    show_tail "$WORKDIR/sbc.log" 12
-    printf '== shutdown: FAIL\n' >&2
-    printf '  - %s\n' "${FAILURES[@]}" >&2
-    printf '  files: %s\n' "$WORKDIR" >&2
-    exit 1
-  fi
-  printf '== shutdown: PASS (%d calls ended with BYEs, new call refused 503, clean exit)\n' "$CALLS" >&2
-  [[ -n ${E2E_OUT:-} ]] || rm -rf -- "$WORKDIR"
-  exit 0
+  finish_test "$CALLS calls ended with BYEs, new call refused 503, clean exit" "$WORKDIR/sbc.log"
 }
 
 main "$@"

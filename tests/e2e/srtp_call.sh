@@ -27,12 +27,6 @@ source "$HERE/lib.sh"
 
 CALL_S=${E2E_CALL_S:-6}
 MIN_PACKETS=$(((CALL_S - 2) * 50))  # 20 ms packets, minus set-up time
-FAILURES=()
-
-note_failure() {
-  FAILURES+=("$*")
-  e2e_log "NOT OK: $*"
-}
 
 # A fresh sbc gives the first call the first pair of each face: 30000 outside, 35000 inside.
 add_counters() {
@@ -49,9 +43,6 @@ add_counters() {
     iptables -A OUTPUT -p udp $rest -m comment --comment "$name" -j ACCEPT ||
       fail "iptables cannot add a counting rule (needs CAP_NET_ADMIN in the namespace)"
   done
-}
-counter() {
-  iptables -L OUTPUT -v -x -n | awk -v name="/* $1 */" 'index($0, name) { sum += $1 } END { print sum + 0 }'
 }
 
 write_baresip_config() { # the recipe of shared/peers/baresip.md: no sound card, a sine source
@@ -137,10 +128,10 @@ check_media_server() {
 
 check_packets() {
   local c2s s2m m2s s2c
-  c2s=$(counter caller_to_sbc)
-  s2m=$(counter sbc_to_server)
-  m2s=$(counter server_to_sbc)
-  s2c=$(counter sbc_to_caller)
+  c2s=$(iptables_count caller_to_sbc)
+  s2m=$(iptables_count sbc_to_server)
+  m2s=$(iptables_count server_to_sbc)
+  s2c=$(iptables_count sbc_to_caller)
   e2e_log "packets: baresip->sbc $c2s (SRTP), sbc->media server $s2m (RTP), media server->sbc $m2s (RTP)," \
     "sbc->baresip $s2c (SRTP)"
   ((c2s >= MIN_PACKETS)) || note_failure "baresip sent $c2s RTP packets to the sbc, want >= $MIN_PACKETS"
@@ -181,17 +172,11 @@ main() {
   check_packets
   check_sbc
 
-  if ((${#FAILURES[@]})); then
+  if ((${#E2E_FAILURES[@]})); then
     show_tail "$WORKDIR/sbc.log" 12
     show_tail "$WORKDIR/baresip.log" 12
-    printf '== srtp_call: FAIL\n' >&2
-    printf '  - %s\n' "${FAILURES[@]}" >&2
-    printf '  files: %s\n' "$WORKDIR" >&2
-    exit 1
   fi
-  printf '== srtp_call: PASS (baresip SRTP <-> sbc <-> plain RTP media server, audio both ways)\n' >&2
-  [[ -n ${E2E_OUT:-} ]] || rm -rf -- "$WORKDIR"
-  exit 0
+  finish_test "baresip SRTP <-> sbc <-> plain RTP media server, audio both ways"
 }
 
 main "$@"

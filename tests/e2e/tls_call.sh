@@ -38,4 +38,4 @@ for stat in "$WORKDIR"/uas*_stat.csv; do
   failed=$((failed + ${n:-0}))
 done
 ((failed == 0)) || fail "a media server saw a failed call (Record-Route or Via check)"
-echo "== tls_call: PASS"
+finish_test "a call over TLS from outside, BYE over TLS"
