@@ -18,6 +18,15 @@ void Prober::start() {
   }
 }
 
+size_t Prober::probe_all_now() {
+  size_t sent = 0;
+  for (size_t i = 0; i < sets_.size(); ++i) {
+    if (!sets_[i].probe().enabled) continue;
+    for (size_t d = 0; d < sets_[i].destinations().size(); ++d, ++sent) send_probe(i, d);
+  }
+  return sent;
+}
+
 void Prober::probe_set(size_t set_index) {
   DispatcherSet& set = sets_[set_index];
   for (size_t d = 0; d < set.destinations().size(); ++d) {

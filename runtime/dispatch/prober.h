@@ -19,6 +19,9 @@ class Prober {
          proxy::TimerQueue& timers);
 
   void start();
+  // Probes every destination of every probed set now, active or not (POST /reload: the
+  // operator wants the state re-read, not the next round's). Returns the probes sent.
+  size_t probe_all_now();
 
  private:
   void probe_set(size_t set_index);

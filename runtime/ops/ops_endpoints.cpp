@@ -52,12 +52,13 @@ void gauge(std::string& out, std::string_view name, std::string_view help, uint6
 
 OpsEndpoints::OpsEndpoints(const sbc_policy& policy, proxy::Proxy& proxy,
                            std::vector<dispatch::DispatcherSet>& dispatchers, data::TableStore& tables,
-                           data::TableLoader& loader, const media::MediaEngine* media)
+                           data::TableLoader& loader, dispatch::Prober& prober, const media::MediaEngine* media)
     : policy_(policy),
       proxy_(proxy),
       dispatchers_(dispatchers),
       tables_(tables),
       loader_(loader),
+      prober_(prober),
       media_(media),
       started_(std::chrono::system_clock::now()) {}
 
@@ -216,12 +217,14 @@ std::string OpsEndpoints::calls_json() const {
   return out + "]}\n";
 }
 
-// Answered once the loader's thread has read every database and the SIP thread has
-// swapped the tables in: 200 with the row counts, or 500 with what failed (those tables
-// keep their rows).
+// Dispatcher destinations are probed at once (their answers change /dispatcher as they
+// come). The reply waits until the loader's thread has read every database and the SIP
+// thread has swapped the tables in: 200 with the row counts, or 500 with what failed
+// (those tables keep their rows).
 void OpsEndpoints::reload(const HttpServer::Reply& reply) {
-  loader_.reload(tables_.databases_in_use(), [this, reply](std::vector<std::string> errors) {
-    std::string out = "{\"tables\":[";
+  size_t probes = prober_.probe_all_now();
+  loader_.reload(tables_.databases_in_use(), [this, reply, probes](std::vector<std::string> errors) {
+    std::string out = "{\"probes_sent\":" + std::to_string(probes) + ",\"tables\":[";
     for (size_t i = 0; i < tables_.size(); ++i) {
       const auto& t = tables_.table(static_cast<uint32_t>(i));
       out += (i ? "," : "") + std::string("{\"name\":") + json_string(t.config().name) +

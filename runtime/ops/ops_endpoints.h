@@ -1,6 +1,7 @@
 // What the HTTP endpoint answers, path by path, from the running SBC's state: /health
 // (ready or not, and why), /metrics (Prometheus text format 0.0.4), /dispatcher and
-// /calls (JSON), POST /reload (tables re-read, answered once they are). Only the paths
+// /calls (JSON), POST /reload (tables re-read, answered once they are; dispatcher
+// destinations probed at once). Only the paths
 // the policy lists are served; everything runs on the SIP thread, so each answer is one
 // consistent snapshot.
 #pragma once
@@ -12,6 +13,7 @@
 #include "data/table_loader.h"
 #include "data/table_store.h"
 #include "dispatch/dispatcher.h"
+#include "dispatch/prober.h"
 #include "media/media_engine.h"
 #include "ops/http_server.h"
 #include "proxy/proxy.h"
@@ -21,7 +23,8 @@ namespace sbc::ops {
 class OpsEndpoints {
  public:
   OpsEndpoints(const sbc_policy& policy, proxy::Proxy& proxy, std::vector<dispatch::DispatcherSet>& dispatchers,
-               data::TableStore& tables, data::TableLoader& loader, const media::MediaEngine* media);
+               data::TableStore& tables, data::TableLoader& loader, dispatch::Prober& prober,
+               const media::MediaEngine* media);
 
   void handle(const HttpRequest& request, const HttpServer::Reply& reply);
 
@@ -39,6 +42,7 @@ class OpsEndpoints {
   std::vector<dispatch::DispatcherSet>& dispatchers_;
   data::TableStore& tables_;
   data::TableLoader& loader_;
+  dispatch::Prober& prober_;
   const media::MediaEngine* media_;
   std::chrono::system_clock::time_point started_;
 };

@@ -167,7 +167,8 @@ int run_server(const sbc_policy& policy, const ServerOptions& server_options) {
   }
 
   // The policy's HTTP endpoint, on this loop: what it reads is this thread's state.
-  ops::OpsEndpoints endpoints(policy, proxy, *dispatchers, tables, loader, media.get());
+  dispatch::Prober prober(proxy, local, *dispatchers, timers);
+  ops::OpsEndpoints endpoints(policy, proxy, *dispatchers, tables, loader, prober, media.get());
   std::unique_ptr<ops::HttpServer> http;
   if (policy.http.enabled) {
     std::string token;
@@ -186,7 +187,6 @@ int run_server(const sbc_policy& policy, const ServerOptions& server_options) {
     log::info("http endpoint on ", http->address());
   }
 
-  dispatch::Prober prober(proxy, local, *dispatchers, timers);
   prober.start();
 
   // Dialogs without a BYE end after 12 hours, as with Kamailio's default dlg timeout.

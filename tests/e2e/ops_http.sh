@@ -13,7 +13,8 @@
 #     sbc_calls_total, sbc_calls_ended_total{reason="bye"}, sbc_media_sessions_total
 #     equal CALLS, sbc_calls_active and sbc_media_sessions are 0, 2xx replies >= 2*CALLS,
 #     both dispatcher destinations are up, the routing table has its 2 rows;
-#   - GET /dispatcher: both destinations active; POST /reload: 200 with 2 rows;
+#   - GET /dispatcher: both destinations active; POST /reload: 200 with 2 rows and
+#     both destinations probed at once;
 #     GET /reload: 405; GET /nosuch: 404;
 #   - the sbc runs with --log-format=json: every line of its log is a JSON object with
 #     time, level and message, and the call lines carry their call_id.
@@ -106,6 +107,7 @@ main() {
   local reload
   reload=$(http POST /reload)
   [[ ${reload%%$'\n'*} == 200 && $reload == *'"rows":2'* ]] || note_failure "POST /reload: $reload"
+  [[ $reload == *'"probes_sent":2'* ]] || note_failure "POST /reload did not probe both media servers: $reload"
   [[ $(http GET /reload | head -1) == 405 ]] || note_failure "GET /reload is not 405"
   [[ $(http GET /nosuch | head -1) == 404 ]] || note_failure "GET /nosuch is not 404"
 
