@@ -109,8 +109,7 @@ void EpollRelayLoop::relay_from(const SocketTag& tag) {
       Forward forward = relay_packet(tag, buffers_[i].data(), length, buffers_[i].size(),
                                      connected ? nullptr : &source, now_, totals_);
       if (forward.dropped()) continue;
-      Leg& out = tag.stream->legs[1 - tag.leg];
-      int which = forward.fd == out.rtp_fd ? 0 : 1;
+      int which = forward.rtcp ? 1 : 0;
       out_fds[which] = forward.fd;
       mmsghdr& message = which == 0 ? rtp_out_[counts[0]++] : rtcp_out_[counts[1]++];
       out_iov_[i] = {buffers_[i].data(), length};

@@ -104,7 +104,7 @@ Forward relay_packet(const SocketTag& tag, uint8_t* packet, size_t& length, size
   ++out.counters.packets_out;
   out.counters.bytes_out += length;
   stream.last_packet = now;
-  return {via_rtcp_socket ? out.rtcp_fd : out.rtp_fd,
+  return {via_rtcp_socket ? out.rtcp_fd : out.rtp_fd, static_cast<uint8_t>(1 - tag.leg), via_rtcp_socket,
           connected ? nullptr : (via_rtcp_socket ? &out.rtcp_destination() : &out.rtp_destination())};
 }
 

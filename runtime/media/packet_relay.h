@@ -21,10 +21,13 @@ struct RelayTotals {
   std::atomic<uint64_t> streams{0};
 };
 
-// Where a packet goes: `fd` -1 means dropped. `to` is null when the socket is connected
-// to the peer (latched), which is where the packet goes then.
+// Where a packet goes: `fd` -1 means dropped; otherwise the socket of leg `leg` (its
+// RTCP socket when `rtcp`) it leaves from. `to` is null when that socket is connected to
+// the peer (latched), which is where the packet goes then.
 struct Forward {
   int fd = -1;
+  uint8_t leg = 0;
+  bool rtcp = false;
   const transport::Endpoint* to = nullptr;
   bool dropped() const { return fd < 0; }
 };

@@ -72,6 +72,7 @@ struct Stream {
   SocketTag tags[2][2];  // [leg][rtcp]
   std::chrono::steady_clock::time_point last_packet;
   int pending_receives = 0;  // receives the I/O loop still has in the kernel (io_uring)
+  int fixed_files = -1;      // io_uring: first of its sockets' registered-file slots, or -1
 };
 
 }  // namespace sbc::media

@@ -26,12 +26,21 @@ UringRelayLoop::UringRelayLoop(int wake_fd, RelayTotals& totals)
   set_up_ring();
   set_up_buffers();
   check_multishot_receive();
+  // Without registered files (an old kernel, a low descriptor limit) sends look the
+  // descriptor up each time: slower, not wrong.
+  files_registered_ = io_uring_register_files_sparse(&ring_, kFixedFiles) == 0;
+  if (files_registered_) {
+    for (int slot = kFixedFiles - 4; slot >= 0; slot -= 4) free_file_slots_.push_back(slot);
+  }
   arm_wake();
 }
 
 UringRelayLoop::~UringRelayLoop() {
   if (ring_ready_) {
     drain();
+    // Synchronously, so the sockets are closed (their ports free) when this returns,
+    // not whenever the kernel gets round to freeing the ring.
+    if (files_registered_) io_uring_unregister_files(&ring_);
     io_uring_queue_exit(&ring_);
   }
   if (buffer_ring_) munmap(buffer_ring_, kBuffers * sizeof(io_uring_buf));
@@ -42,12 +51,12 @@ UringRelayLoop::~UringRelayLoop() {
 void UringRelayLoop::set_up_ring() {
   io_uring_params params{};
   params.flags = IORING_SETUP_CQSIZE | IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN;
-  params.cq_entries = 4 * kBuffers;
+  params.cq_entries = kCompletions;
   int r = io_uring_queue_init_params(1024, &ring_, &params);
   if (r == -EINVAL) {
     params = {};
     params.flags = IORING_SETUP_CQSIZE | IORING_SETUP_COOP_TASKRUN;
-    params.cq_entries = 4 * kBuffers;
+    params.cq_entries = kCompletions;
     r = io_uring_queue_init_params(1024, &ring_, &params);
   }
   if (r < 0) unavailable("set-up", -r);
@@ -110,12 +119,42 @@ io_uring_sqe* UringRelayLoop::next_sqe() {
   return sqe;
 }
 
+void UringRelayLoop::register_files(Stream& stream) {
+  if (free_file_slots_.empty()) return;
+  int fds[4] = {stream.legs[0].rtp_fd, stream.legs[0].rtcp_fd, stream.legs[1].rtp_fd, stream.legs[1].rtcp_fd};
+  int slot = free_file_slots_.back();
+  if (io_uring_register_files_update(&ring_, static_cast<unsigned>(slot), fds, 4) != 4) return;
+  free_file_slots_.pop_back();
+  stream.fixed_files = slot;
+}
+
+// Sends queued for the stream are submitted first: its slots may be given to another
+// stream in this round, and a queued send must not leave through that one's socket.
+void UringRelayLoop::unregister_files(Stream& stream) {
+  if (stream.fixed_files < 0) return;
+  io_uring_submit(&ring_);
+  int none[4] = {-1, -1, -1, -1};
+  io_uring_register_files_update(&ring_, static_cast<unsigned>(stream.fixed_files), none, 4);
+  free_file_slots_.push_back(stream.fixed_files);
+  stream.fixed_files = -1;
+}
+
+void UringRelayLoop::target(io_uring_sqe* sqe, const Stream& stream, int leg, bool rtcp, int fd) {
+  if (stream.fixed_files < 0) {
+    sqe->fd = fd;
+    return;
+  }
+  sqe->fd = stream.fixed_files + leg * 2 + (rtcp ? 1 : 0);
+  sqe->flags |= IOSQE_FIXED_FILE;
+}
+
 void UringRelayLoop::arm_receive(SocketTag& tag) {
   Leg& leg = tag.stream->legs[tag.leg];
   int fd = tag.rtcp ? leg.rtcp_fd : leg.rtp_fd;
   if (fd < 0) return;
   io_uring_sqe* sqe = next_sqe();
   io_uring_prep_recvmsg_multishot(sqe, fd, &receive_template_, 0);
+  target(sqe, *tag.stream, tag.leg, tag.rtcp, fd);
   sqe->flags |= IOSQE_BUFFER_SELECT;
   sqe->buf_group = kBufferGroup;
   io_uring_sqe_set_data64(sqe, tag_data(tag));
@@ -131,6 +170,7 @@ void UringRelayLoop::arm_wake() {
 }
 
 void UringRelayLoop::watch(Stream& stream) {
+  register_files(stream);
   for (auto& leg_tags : stream.tags) {
     for (SocketTag& tag : leg_tags) arm_receive(tag);
   }
@@ -148,6 +188,7 @@ void UringRelayLoop::unwatch(Stream& stream) {
       sqe->flags |= IOSQE_CQE_SKIP_SUCCESS;
     }
   }
+  unregister_files(stream);
 }
 
 void UringRelayLoop::run_once(std::chrono::milliseconds timeout, const std::function<void()>& on_wake) {
@@ -166,9 +207,7 @@ void UringRelayLoop::run_once(std::chrono::milliseconds timeout, const std::func
     // The wake-up first: the commands it brings may change what these packets need.
     for (unsigned i = 0; first_batch && i < n; ++i) {
       if (cqes[i]->user_data != kWake) continue;
-      --in_kernel_;
-      on_wake();
-      arm_wake();
+      wake(on_wake);
     }
     for (unsigned i = 0; i < n; ++i) {
       const io_uring_cqe& cqe = *cqes[i];
@@ -176,11 +215,7 @@ void UringRelayLoop::run_once(std::chrono::milliseconds timeout, const std::func
         case kReceive: on_receive(cqe); break;
         case kSend: on_send(cqe); break;
         case kWake:
-          if (!first_batch) {
-            --in_kernel_;
-            on_wake();
-            arm_wake();
-          }
+          if (!first_batch) wake(on_wake);
           break;
         case kCancel: break;  // a cancel that found nothing: the receive ended already
       }
@@ -194,6 +229,16 @@ void UringRelayLoop::run_once(std::chrono::milliseconds timeout, const std::func
   std::vector<SocketTag*> starved;
   starved.swap(starved_);
   for (SocketTag* tag : starved) arm_receive(*tag);
+}
+
+// Sends already queued go to the kernel before the commands run: a removed stream's
+// descriptors are closed by them, and their numbers may come back for another stream
+// in the same batch of commands.
+void UringRelayLoop::wake(const std::function<void()>& on_wake) {
+  --in_kernel_;
+  io_uring_submit(&ring_);
+  on_wake();
+  arm_wake();
 }
 
 void UringRelayLoop::on_receive(const io_uring_cqe& cqe) {
@@ -249,6 +294,7 @@ void UringRelayLoop::relay(SocketTag& tag, unsigned index, int received) {
   } else {
     io_uring_prep_send(sqe, forward.fd, packet, length, MSG_DONTWAIT);
   }
+  target(sqe, *tag.stream, forward.leg, forward.rtcp, forward.fd);
   io_uring_sqe_set_data64(sqe, (uint64_t{index} << 2) | kSend);
   ++in_kernel_;
 }

@@ -38,7 +38,16 @@ class UringRelayLoop final : public RelayLoop {
   // A completion's user_data: a SocketTag pointer (8-byte aligned) or a buffer index
   // shifted left, with the kind in the low two bits.
   enum Kind : uint64_t { kReceive = 0, kSend = 1, kWake = 2, kCancel = 3 };
-  static constexpr unsigned kBuffers = 4096;  // a power of two, as the kernel asks
+  // A power of two, as the kernel asks. Buffers are taken in ring order, so all of them
+  // cycle through the cache: few enough to stay there, enough for a round's packets
+  // (a receive that finds none waits for the next round, its packets queued in the
+  // socket meanwhile).
+  static constexpr unsigned kBuffers = 1024;
+  // Registered-file slots, four per stream (a stream beyond them uses plain descriptors):
+  // a send on a registered socket skips the kernel's descriptor look-up.
+  static constexpr unsigned kFixedFiles = 16384;
+  // Room for a round's completions (receives, sends); more wait in the kernel.
+  static constexpr unsigned kCompletions = 16384;
   // Room for the kernel's io_uring_recvmsg_out, the source address, a full-size
   // datagram and the SRTP trailer added in place.
   static constexpr size_t kBufferSize = 2048 + 64 + SrtpSession::kMaxTrailer;
@@ -48,8 +57,13 @@ class UringRelayLoop final : public RelayLoop {
   void set_up_buffers();
   void check_multishot_receive();
   io_uring_sqe* next_sqe();
+  void register_files(Stream& stream);
+  void unregister_files(Stream& stream);
+  // Points `sqe` at socket (`leg`, `rtcp`) of `stream`: its registered slot, or `fd`.
+  static void target(io_uring_sqe* sqe, const Stream& stream, int leg, bool rtcp, int fd);
   void arm_receive(SocketTag& tag);
   void arm_wake();
+  void wake(const std::function<void()>& on_wake);
   void on_receive(const io_uring_cqe& cqe);
   void relay(SocketTag& tag, unsigned buffer, int received);
   void on_send(const io_uring_cqe& cqe);
@@ -71,6 +85,8 @@ class UringRelayLoop final : public RelayLoop {
     sockaddr_storage to;
   };
   std::vector<SendSlot> send_slots_;  // one per buffer
+  bool files_registered_ = false;
+  std::vector<int> free_file_slots_;  // first slot of each free group of four
   uint64_t wake_count_ = 0;
   int in_kernel_ = 0;  // receives, sends and the wake-up read the kernel still holds
   std::vector<SocketTag*> starved_;  // receives stopped for want of buffers, re-armed after the round
