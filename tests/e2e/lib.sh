@@ -235,6 +235,37 @@ check_static() {
     fail "sbc is not statically linked: $desc"
 }
 
+# baresip_config DIR ADDRESS [CERT_PEM]: a headless baresip in DIR (../shared/peers/
+# baresip.md): SIP on ADDRESS:5060 (TLS on 5061 with CERT_PEM, certificate and key),
+# PCMU, a 440 Hz tone as the microphone, what it hears into DIR/received.wav, SDES SRTP
+# available, RTP statistics printed at hang-up. The account is the caller's to write.
+baresip_config() {
+  local dir=$1 address=$2 cert=${3:-}
+  mkdir -p "$dir"
+  {
+    echo "sip_listen        $address:5060"
+    [[ -z $cert ]] || echo "sip_certificate   $cert"
+    cat <<EOF
+net_interface     $address
+audio_player      aufile,$dir/received.wav
+audio_source      ausine,440
+ausrc_srate       48000
+auplay_srate      48000
+ausrc_channels    2
+auplay_channels   2
+audio_alert       aufile,/dev/null
+module_path       /usr/lib/baresip/modules
+module            g711.so
+module            ausine.so
+module            aufile.so
+module            srtp.so
+module_app        account.so
+module_app        menu.so
+rtp_stats         yes
+EOF
+  } >"$dir/config"
+}
+
 # ----------------------------------------------------------------- verdict
 # Checks note what failed and go on, so one run says everything that is wrong;
 # finish_test then prints the verdict and exits (0 only without failures).

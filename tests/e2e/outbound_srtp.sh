@@ -58,30 +58,11 @@ create_mariadb() {
   e2e_log "routing rows: $(mariadb_sql routes -N -e 'SELECT sipdomain, sipproto, rtpproto FROM routing' | tr '\t\n' ' ;')"
 }
 
-write_baresip_config() { # shared/peers/baresip.md, as a TLS callee that answers by itself
+write_baresip_config() { # a TLS callee that answers by itself, with the sample's certificate
   local dir=$WORKDIR/baresip
   mkdir -p "$dir"
   cat "$(dirname "$SAMPLE")/certs/loopback.crt" "$(dirname "$SAMPLE")/certs/loopback.key" >"$dir/cert.pem"
-  cat >"$dir/config" <<EOF2
-sip_listen        127.0.0.41:5060
-sip_certificate   $dir/cert.pem
-net_interface     127.0.0.41
-audio_player      aufile,$dir/received.wav
-audio_source      ausine,440
-ausrc_srate       48000
-auplay_srate      48000
-ausrc_channels    2
-auplay_channels   2
-audio_alert       aufile,/dev/null
-module_path       /usr/lib/baresip/modules
-module            g711.so
-module            ausine.so
-module            aufile.so
-module            srtp.so
-module_app        account.so
-module_app        menu.so
-rtp_stats         yes
-EOF2
+  baresip_config "$dir" 127.0.0.41 "$dir/cert.pem"
   echo '<sip:carrier@127.0.0.41;transport=tls>;regint=0;mediaenc=srtp-mand;answermode=auto' >"$dir/accounts"
 }
 

@@ -45,29 +45,9 @@ add_counters() {
   done
 }
 
-write_baresip_config() { # the recipe of shared/peers/baresip.md: no sound card, a sine source
-  local dir=$WORKDIR/baresip
-  mkdir -p "$dir"
-  cat >"$dir/config" <<EOF
-sip_listen        127.0.0.40:5060
-net_interface     127.0.0.40
-audio_player      aufile,$dir/received.wav
-audio_source      ausine,440
-ausrc_srate       48000
-auplay_srate      48000
-ausrc_channels    2
-auplay_channels   2
-audio_alert       aufile,/dev/null
-module_path       /usr/lib/baresip/modules
-module            g711.so
-module            ausine.so
-module            aufile.so
-module            srtp.so
-module_app        account.so
-module_app        menu.so
-rtp_stats         yes
-EOF
-  echo '<sip:caller@127.0.0.40>;regint=0;mediaenc=srtp-mand' >"$dir/accounts"
+write_baresip_config() {
+  baresip_config "$WORKDIR/baresip" 127.0.0.40
+  echo '<sip:caller@127.0.0.40>;regint=0;mediaenc=srtp-mand' >"$WORKDIR/baresip/accounts"
 }
 
 start_media_servers() {
