@@ -135,6 +135,10 @@ std::unique_ptr<TableSource> open_mariadb_source(const sbc_database& db, std::st
   mysql_options(connection, MYSQL_OPT_READ_TIMEOUT, &read_timeout);
   mysql_options(connection, MYSQL_OPT_WRITE_TIMEOUT, &read_timeout);
   mysql_options(connection, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+  // The URL names a host and a port: TCP to them, also for "localhost" (for which the
+  // client would otherwise take its Unix socket and ignore the port).
+  unsigned protocol = MYSQL_PROTOCOL_TCP;
+  mysql_options(connection, MYSQL_OPT_PROTOCOL, &protocol);
   if (!mysql_real_connect(connection, url->host.c_str(), url->user.empty() ? nullptr : url->user.c_str(),
                           password.empty() ? nullptr : password.c_str(), url->database.c_str(), url->port, nullptr,
                           0)) {

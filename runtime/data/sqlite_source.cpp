@@ -23,6 +23,8 @@ std::string quote_identifier(std::string_view name) {
   return out + "\"";
 }
 
+// Built under another name and renamed when complete: a seed that fails half-way leaves
+// no half-filled file that later reads would take for the real one.
 bool create_from_seed(const sbc_database& db, std::string& error) {
   std::ifstream in(db.seed);
   if (!in) {
@@ -30,8 +32,11 @@ bool create_from_seed(const sbc_database& db, std::string& error) {
     return false;
   }
   std::string sql((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string building = std::string(db.location) + ".seeding";
+  std::error_code ignored;
+  std::filesystem::remove(building, ignored);
   sqlite3* handle = nullptr;
-  if (sqlite3_open_v2(db.location, &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+  if (sqlite3_open_v2(building.c_str(), &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
     error = handle ? sqlite3_errmsg(handle) : "cannot create database";
     sqlite3_close(handle);
     return false;
@@ -41,6 +46,13 @@ bool create_from_seed(const sbc_database& db, std::string& error) {
   if (!ok) error = std::string("seed ") + db.seed + ": " + (message ? message : "failed");
   sqlite3_free(message);
   sqlite3_close(handle);
+  std::error_code ec;
+  if (ok) std::filesystem::rename(building, db.location, ec);
+  if (ok && ec) {
+    error = "cannot move the seeded database into place: " + ec.message();
+    ok = false;
+  }
+  if (!ok) std::filesystem::remove(building, ignored);
   if (ok) log::info("database ", db.name, ": created ", db.location, " from ", db.seed);
   return ok;
 }
@@ -117,6 +129,7 @@ std::unique_ptr<TableSource> open_sqlite_source(const sbc_database& db, std::str
     sqlite3_close(handle);
     return nullptr;
   }
+  sqlite3_busy_timeout(handle, 2000);  // an operator's write in progress is waited for, briefly
   return std::make_unique<SqliteSource>(handle);
 }
 

@@ -61,13 +61,20 @@ DatabaseRead TableStore::read(uint32_t database) const {
       continue;
     }
     Table fresh(policy_, config);
-    fresh.load(rows);
+    size_t skipped = fresh.load(rows);
+    if (!rows.empty() && skipped == rows.size()) {  // a bad import, not an empty table
+      out.errors.push_back(prefix + "every one of its " + std::to_string(rows.size()) +
+                           " rows was rejected (see the log); the rows last read stay");
+      continue;
+    }
     out.tables.emplace_back(t, std::move(fresh));
   }
   return out;
 }
 
 void TableStore::install(DatabaseRead read, std::vector<std::string>& errors) {
+  databases_[read.database].reading = false;
+  databases_[read.database].last_attempt = std::chrono::steady_clock::now();
   bool first = !databases_[read.database].ever_loaded;
   for (auto& [index, fresh] : read.tables) {
     tables_[index] = std::move(fresh);
@@ -93,7 +100,7 @@ void TableStore::note_result(uint32_t database, bool ok, const std::string& erro
     return;
   }
   ++state.failures;
-  if (state.up || state.last_error.empty()) {  // once per outage
+  if (state.up || state.last_error != error) {  // once per outage (and per new reason)
     log::error(error, state.ever_loaded ? " (routing goes on from the rows last read)" : "");  // names the database
   }
   state.up = false;
@@ -112,8 +119,8 @@ std::vector<uint32_t> TableStore::due(std::chrono::steady_clock::time_point now)
   std::vector<uint32_t> out;
   for (uint32_t d : databases_in_use()) {
     auto every = std::chrono::milliseconds(policy_.databases[d].refresh_ms);
-    if (every.count() == 0 || now - databases_[d].last_attempt < every) continue;
-    databases_[d].last_attempt = now;
+    if (every.count() == 0 || databases_[d].reading || now - databases_[d].last_attempt < every) continue;
+    databases_[d].reading = true;
     out.push_back(d);
   }
   return out;

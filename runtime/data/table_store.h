@@ -23,6 +23,7 @@ struct DatabaseState {
   bool ever_loaded = false;
   std::chrono::system_clock::time_point last_success{};
   std::chrono::steady_clock::time_point last_attempt{};
+  bool reading = false;  // a refresh is queued or running: `due` does not ask again
   uint64_t failures = 0;
   std::string last_error;
 };
@@ -45,8 +46,9 @@ class TableStore {
   void install(DatabaseRead read, std::vector<std::string>& errors);
   // Both, for every database that has tables, on this thread (start-up, --check).
   void load_all(std::vector<std::string>& errors);
-  // The databases whose `refresh` has passed since they were last read, marked as read
-  // now (so a slow read is not asked for again meanwhile).
+  // The databases whose `refresh` has passed since their last read ended and that are not
+  // being read, marked as being read (so a slow database does not pile up refreshes);
+  // `install` of their read clears the mark.
   std::vector<uint32_t> due(std::chrono::steady_clock::time_point now);
   // The databases that have tables.
   std::vector<uint32_t> databases_in_use() const;

@@ -89,8 +89,6 @@ void EpollRelayLoop::relay_from(const SocketTag& tag) {
   Leg& in = tag.stream->legs[tag.leg];
   int fd = tag.rtcp ? in.rtcp_fd : in.rtp_fd;
   if (fd < 0) return;  // removed in this round
-  // A latched socket is connected: the kernel lets only its peer's packets in.
-  bool connected = tag.rtcp ? in.rtcp_latched : in.rtp_latched;
   // A few batches per event, then the other sockets get their turn (level-triggered).
   for (int round = 0; round < 4; ++round) {
     int n = receive_batch(fd);
@@ -100,14 +98,16 @@ void EpollRelayLoop::relay_from(const SocketTag& tag) {
     uint64_t bytes = 0;
     for (int i = 0; i < n; ++i) {
       size_t length = received_[i].msg_len;
-      transport::Endpoint source;
-      if (!connected) {
-        source = transport::Endpoint::from_sockaddr(reinterpret_cast<const sockaddr*>(&sources_[i]),
-                                                    received_[i].msg_hdr.msg_namelen);
-      }
+      // The source is checked even on a connected (latched) socket: a packet queued
+      // before the connect() may come from anyone.
+      transport::Endpoint source = transport::Endpoint::from_sockaddr(
+          reinterpret_cast<const sockaddr*>(&sources_[i]), received_[i].msg_hdr.msg_namelen);
       received_[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);  // the kernel shrank it
-      Forward forward = relay_packet(tag, buffers_[i].data(), length, buffers_[i].size(),
-                                     connected ? nullptr : &source, now_, totals_);
+      if (received_[i].msg_hdr.msg_flags & MSG_TRUNC) {  // larger than a buffer: not media
+        totals_.dropped.fetch_add(1, std::memory_order_relaxed);
+        continue;
+      }
+      Forward forward = relay_packet(tag, buffers_[i].data(), length, buffers_[i].size(), &source, now_, totals_);
       if (forward.dropped()) continue;
       int which = forward.rtcp ? 1 : 0;
       out_fds[which] = forward.fd;
@@ -124,6 +124,9 @@ void EpollRelayLoop::relay_from(const SocketTag& tag) {
     if (counts[0]) sent += send_all(out_fds[0], rtp_out_.data(), counts[0]);
     if (counts[1]) sent += send_all(out_fds[1], rtcp_out_.data(), counts[1]);
     totals_.packets.fetch_add(static_cast<uint64_t>(sent), std::memory_order_relaxed);
+    if (sent < counts[0] + counts[1]) {  // refused by the kernel (buffer full, unreachable)
+      totals_.dropped.fetch_add(static_cast<uint64_t>(counts[0] + counts[1] - sent), std::memory_order_relaxed);
+    }
     totals_.bytes.fetch_add(bytes, std::memory_order_relaxed);
     if (n < kBatch) return;
   }

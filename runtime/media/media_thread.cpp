@@ -17,7 +17,13 @@ MediaThread::MediaThread(std::chrono::seconds idle_after, Idle idle, RelayIo io)
   std::promise<std::string> started;
   auto name = started.get_future();
   thread_ = std::thread([this, io, &started] { run(io, started); });
-  io_name_ = name.get();  // rethrows when no loop could be made
+  try {
+    io_name_ = name.get();  // rethrows when no loop could be made
+  } catch (...) {
+    thread_.join();  // it has returned already
+    close(wake_fd_);
+    throw;
+  }
 }
 
 MediaThread::~MediaThread() {

@@ -64,6 +64,7 @@ struct SocketTag {
   struct Stream* stream = nullptr;
   uint8_t leg = 0;
   bool rtcp = false;
+  uint8_t receive_errors = 0;  // io_uring: receives ended by an error since the last packet
 };
 
 struct Stream {

@@ -10,6 +10,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "ops/log.h"
+
 namespace sbc::media {
 namespace {
 
@@ -23,9 +25,14 @@ uint64_t tag_data(const SocketTag& tag) { return reinterpret_cast<uint64_t>(&tag
 
 UringRelayLoop::UringRelayLoop(int wake_fd, RelayTotals& totals)
     : wake_fd_(wake_fd), totals_(totals), send_slots_(kBuffers) {
-  set_up_ring();
-  set_up_buffers();
-  check_multishot_receive();
+  try {
+    set_up_ring();
+    set_up_buffers();
+    check_multishot_receive();
+  } catch (...) {  // the destructor does not run for a half-made loop
+    release();
+    throw;
+  }
   // Without registered files (an old kernel, a low descriptor limit) sends look the
   // descriptor up each time: slower, not wrong.
   files_registered_ = io_uring_register_files_sparse(&ring_, kFixedFiles) == 0;
@@ -36,14 +43,20 @@ UringRelayLoop::UringRelayLoop(int wake_fd, RelayTotals& totals)
 }
 
 UringRelayLoop::~UringRelayLoop() {
+  if (ring_ready_) drain();
+  release();
+}
+
+void UringRelayLoop::release() {
   if (ring_ready_) {
-    drain();
     // Synchronously, so the sockets are closed (their ports free) when this returns,
     // not whenever the kernel gets round to freeing the ring.
     if (files_registered_) io_uring_unregister_files(&ring_);
     io_uring_queue_exit(&ring_);
+    ring_ready_ = false;
   }
   if (buffer_ring_) munmap(buffer_ring_, kBuffers * sizeof(io_uring_buf));
+  buffer_ring_ = nullptr;
 }
 
 // Task work (the copies into receive buffers) deferred to the moment this thread asks for
@@ -180,6 +193,10 @@ void UringRelayLoop::watch(Stream& stream) {
 // when the stream's pending_receives drops; the sockets may be closed meanwhile, the
 // requests hold their own references.
 void UringRelayLoop::unwatch(Stream& stream) {
+  // Receives queued for the stream (added and removed in one batch of commands) reach
+  // the kernel now, holding their sockets, before the descriptors are closed and their
+  // numbers given to other sockets.
+  io_uring_submit(&ring_);
   for (auto& leg_tags : stream.tags) {
     for (SocketTag& tag : leg_tags) {
       io_uring_sqe* sqe = next_sqe();
@@ -251,9 +268,13 @@ void UringRelayLoop::on_receive(const io_uring_cqe& cqe) {
   Leg& leg = tag.stream->legs[tag.leg];
   if ((tag.rtcp ? leg.rtcp_fd : leg.rtp_fd) < 0) return;  // unwatched: the cancel's own end
   // Ended by the kernel: out of buffers (re-armed once some came back), or an error the
-  // socket reported (an ICMP port unreachable on a connected socket): armed again.
+  // socket reported (an ICMP port unreachable on a connected socket): armed again, but
+  // not for ever on an error that comes back at once.
   if (cqe.res == -ENOBUFS) {
     starved_.push_back(&tag);
+  } else if (cqe.res < 0 && ++tag.receive_errors >= kMaxReceiveErrors) {
+    log::error("media: stream ", tag.stream->id, ": receiving stopped on a socket after ", int{tag.receive_errors},
+               " errors in a row (last: ", std::strerror(-cqe.res), ")");
   } else {
     arm_receive(tag);
   }
@@ -264,6 +285,7 @@ void UringRelayLoop::relay(SocketTag& tag, unsigned index, int received) {
   Leg& in = tag.stream->legs[tag.leg];
   io_uring_recvmsg_out* header =
       received > 0 ? io_uring_recvmsg_validate(base, received, &receive_template_) : nullptr;
+  tag.receive_errors = 0;
   if (!header || (header->flags & MSG_TRUNC) || (tag.rtcp ? in.rtcp_fd : in.rtp_fd) < 0) {
     give_back(index);  // too large for a buffer, or its stream is gone
     return;
@@ -306,6 +328,8 @@ void UringRelayLoop::on_send(const io_uring_cqe& cqe) {
   if (cqe.res >= 0) {
     totals_.packets.fetch_add(1, std::memory_order_relaxed);
     totals_.bytes.fetch_add(static_cast<uint64_t>(cqe.res), std::memory_order_relaxed);
+  } else {
+    totals_.dropped.fetch_add(1, std::memory_order_relaxed);
   }
   give_back(static_cast<unsigned>(cqe.user_data >> 2));
 }

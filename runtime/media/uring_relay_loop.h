@@ -53,6 +53,9 @@ class UringRelayLoop final : public RelayLoop {
   static constexpr size_t kBufferSize = 2048 + 64 + SrtpSession::kMaxTrailer;
   static constexpr int kBufferGroup = 0;
 
+  static constexpr uint8_t kMaxReceiveErrors = 16;
+
+  void release();
   void set_up_ring();
   void set_up_buffers();
   void check_multishot_receive();

@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -158,6 +159,54 @@ TEST_F(TableStoreTest, AMissingColumnAndAMissingTableAreSaidAsSuch) {
   store.load_all(errors);
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_NE(errors[0].find("no such table"), std::string::npos) << errors[0];
+}
+
+TEST_F(TableStoreTest, AnImportWhereEveryRowIsBadKeepsTheRowsLastRead) {
+  TableStore store(policy_);
+  std::vector<std::string> errors;
+  store.load_all(errors);
+  ASSERT_EQ(store.table(0).size(), 2u);
+  exec("DELETE FROM routing; INSERT INTO routing VALUES ('x.example', 'X', 'abc'), ('y.example', 'Y', 'def');");
+  errors.clear();
+  store.load_all(errors);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].find("every one of its 2 rows was rejected"), std::string::npos) << errors[0];
+  EXPECT_EQ(store.table(0).size(), 2u);
+  EXPECT_GE(store.table(0).find("a.example"), 0);
+}
+
+TEST_F(TableStoreTest, ASlowDatabaseIsNotAskedAgainWhileItIsRead) {
+  TableStore store(policy_);
+  std::vector<std::string> errors;
+  store.load_all(errors);
+  auto later = std::chrono::steady_clock::now() + std::chrono::seconds(31);
+  ASSERT_EQ(store.due(later), std::vector<uint32_t>{0});
+  EXPECT_TRUE(store.due(later + std::chrono::hours(1)).empty()) << "still being read";
+  store.install(store.read(0), errors);
+  EXPECT_TRUE(store.due(std::chrono::steady_clock::now() + std::chrono::seconds(10)).empty())
+      << "the interval counts from the end of the read";
+  EXPECT_EQ(store.due(std::chrono::steady_clock::now() + std::chrono::seconds(31)), std::vector<uint32_t>{0});
+}
+
+TEST_F(TableStoreTest, ASeedThatFailsLeavesNoHalfMadeFile) {
+  std::string seed = dir_ + "/seed.sql";
+  std::ofstream(seed) << "CREATE TABLE routing (sipdomain TEXT, name TEXT, weight INTEGER);\n"
+                         "INSERT INTO routing VALUES ('a.example', 'A', 1);\nTHIS IS NOT SQL;\n";
+  std::string fresh = dir_ + "/fresh.db";
+  database_.location = fresh.c_str();
+  database_.seed = seed.c_str();
+  TableStore store(policy_);
+  std::vector<std::string> errors;
+  store.load_all(errors);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].find("seed"), std::string::npos) << errors[0];
+  EXPECT_FALSE(std::filesystem::exists(fresh));
+  std::ofstream(seed) << "CREATE TABLE routing (sipdomain TEXT, name TEXT, weight INTEGER);\n"
+                         "INSERT INTO routing VALUES ('a.example', 'A', 1);\n";
+  errors.clear();
+  store.load_all(errors);
+  EXPECT_TRUE(errors.empty()) << errors[0];
+  EXPECT_EQ(store.table(0).size(), 1u);
 }
 
 TEST(SchemaDifferencesTest, MariadbTypesByFamily) {
