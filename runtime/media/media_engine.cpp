@@ -156,6 +156,7 @@ void MediaEngine::send_leg(StreamState& stream, int side, bool relatch) {
   update.rtp = leg.rtp;
   update.rtcp = leg.rtcp;
   update.rtcp_mux = leg.rtcp_mux;
+  update.secure = leg.secure;
   if (!leg.keys_sent || !same_key(leg.sent_peer_key, leg.peer_key) || !same_key(leg.sent_our_key, leg.our_key)) {
     std::string error;
     update.replace_srtp = true;

@@ -3,6 +3,7 @@
 
 #include <sys/socket.h>
 
+#include "media/rtcp_privacy.h"
 #include "ops/log.h"
 
 namespace sbc::media {
@@ -92,6 +93,9 @@ Forward relay_packet(const SocketTag& tag, uint8_t* packet, size_t& length, size
     }
   }
   if (latch_now) latch(in, tag.rtcp, *source);
+  // RTCP the relay can read (plain, or decrypted just now) loses what it says of its
+  // sender; SRTCP passed through end to end cannot be read, nor changed.
+  if (rtcp && (!in.peer.secure || in.peer.unprotect)) anonymize_sdes(packet, length);
   ++in.counters.packets_in;
   in.counters.bytes_in += length;
   if (!out.peer.known) return drop(in, totals);  // the other side's SDP has not come yet

@@ -32,6 +32,7 @@ struct LegUpdate {
   transport::Endpoint rtp;   // where the peer said it receives RTP
   transport::Endpoint rtcp;  // and RTCP (== rtp with rtcp-mux)
   bool rtcp_mux = false;
+  bool secure = false;  // the peer speaks SRTP (decrypted here only with `unprotect`)
   // The keys changed: the sessions below replace the leg's. Otherwise the leg keeps its
   // own, whose rollover counters and replay windows must survive a re-INVITE.
   bool replace_srtp = false;

@@ -3,6 +3,8 @@
 
 #include <charconv>
 
+#include "media/rtcp_privacy.h"
+
 namespace sbc::media::sdp {
 namespace {
 
@@ -189,6 +191,24 @@ void append_media_line(std::string& out, const Media& m, const MediaRewrite& r) 
   out += "\r\n";
 }
 
+// a=ssrc:ID cname:TEXT (RFC 5576): the CNAME becomes the relay's token for it, the one
+// its RTCP carries too (rtcp_privacy.h); other source attributes pass.
+void append_ssrc(std::string& out, std::string_view value) {
+  size_t space = value.find(' ');
+  std::string_view attribute = space == std::string_view::npos ? std::string_view{} : value.substr(space + 1);
+  if (!attribute.starts_with("cname:")) {
+    out += "a=ssrc:";
+    out.append(value);
+    out += "\r\n";
+    return;
+  }
+  out += "a=ssrc:";
+  out.append(value.substr(0, space));
+  out += " cname:";
+  out += anonymized(attribute.substr(6));
+  out += "\r\n";
+}
+
 void append_media_section(std::string& out, const Session& s, const Media& m, const MediaRewrite& r,
                           const Rewrite& plan) {
   if (r.keep) {
@@ -208,6 +228,10 @@ void append_media_section(std::string& out, const Session& s, const Media& m, co
     }
     auto [name, value] = split_attribute(line.value);
     if (is_ice(name) || (name == "crypto" && r.replace_crypto)) continue;
+    if (name == "ssrc") {
+      append_ssrc(out, value);
+      continue;
+    }
     if (name == "rtcp") {
       out += "a=rtcp:";
       out += std::to_string(m.rtcp_mux ? r.port : r.port + 1);

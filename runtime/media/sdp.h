@@ -73,7 +73,8 @@ struct Rewrite {
 
 // The description the other side sees: origin and connection addresses, media ports,
 // a=rtcp, crypto and proto as `plan` says; ICE attributes removed (the relay is not an
-// ICE agent); a connection address of 0.0.0.0 (hold, RFC 2543) kept; everything else
+// ICE agent); a=ssrc cnames replaced by the relay's token (rtcp_privacy.h); a connection
+// address of 0.0.0.0 (hold, RFC 2543) kept; everything else
 // (formats, direction, …) as received.
 std::string rewrite(const Session& session, const Rewrite& plan);
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "media/media_engine.h"
+#include "media/rtcp_privacy.h"
 #include "media/port_pool.h"
 #include "media/sdes.h"
 #include "media/sdp.h"
@@ -454,6 +455,31 @@ TEST_P(MediaEngineTest, BuffersAreReusedOverManyPackets) {
   }
   EXPECT_EQ(received, kRounds * kPerRound);
   engine().end("call-6", "test");
+}
+
+// RTCP crossing the relay (muxed here) keeps its reports, loses what SDES says of the
+// sender: the callee sees the relay's token where the caller's CNAME was.
+TEST_P(MediaEngineTest, RtcpSdesIsAnonymizedOnTheWay) {
+  Phone caller("127.0.0.40");
+  Phone callee("127.0.0.30");
+  auto muxed = [](const Phone& phone) { return offer(phone) + "a=rtcp-mux\r\n"; };
+  engine().begin("call-7", "tag-a", 0, 1, SBC_MEDIA_SAME);
+  ASSERT_TRUE(engine().rewrite("call-7", true, MediaEngine::Role::Offer, muxed(caller)).ok);
+  auto to_caller = engine().rewrite("call-7", false, MediaEngine::Role::Answer, muxed(callee));
+  ASSERT_TRUE(to_caller.ok) << to_caller.error;
+  uint16_t relay_external = parsed(to_caller.body).media[0].port;
+  std::string cname = "alice@192.168.1.10";
+  std::vector<uint8_t> rtcp = {0x81, 202, 0, 0, 0x11, 0x22, 0x33, 0x44, 1, static_cast<uint8_t>(cname.size())};
+  rtcp.insert(rtcp.end(), cname.begin(), cname.end());
+  rtcp.push_back(0);
+  while (rtcp.size() % 4) rtcp.push_back(0);
+  rtcp[3] = static_cast<uint8_t>(rtcp.size() / 4 - 1);
+  caller.send_to("127.0.0.10", relay_external, rtcp.data(), rtcp.size());
+  std::vector<uint8_t> got = callee.receive();
+  ASSERT_EQ(got.size(), rtcp.size());
+  EXPECT_TRUE(std::equal(rtcp.begin(), rtcp.begin() + 10, got.begin()));
+  EXPECT_EQ(std::string(got.begin() + 10, got.begin() + 10 + static_cast<long>(cname.size())), anonymized(cname));
+  engine().end("call-7", "test");
 }
 
 TEST_P(MediaEngineTest, SaysWhichLoopItRuns) {
