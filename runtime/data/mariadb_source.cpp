@@ -74,7 +74,8 @@ class MariadbSource final : public TableSource {
     escaped.resize(mysql_real_escape_string(db_, escaped.data(), name.data(), name.size()));
     RawRows rows;
     if (!query("SELECT COLUMN_NAME, COLUMN_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE()"
-               " AND TABLE_NAME = '" + escaped + "' ORDER BY ORDINAL_POSITION",
+               " AND TABLE_NAME = '" +
+                   escaped + "' ORDER BY ORDINAL_POSITION",
                2, rows, error)) {
       return false;
     }

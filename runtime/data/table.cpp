@@ -24,8 +24,10 @@ bool Table::convert(const sbc_column& column, const std::string& text, int64_t& 
       why = "not a number";
       return false;
     case SBC_COLUMN_BOOL:
-      if (text == "1" || text == "true" || text == "yes") number = 1;
-      else if (text == "0" || text == "false" || text == "no") number = 0;
+      if (text == "1" || text == "true" || text == "yes")
+        number = 1;
+      else if (text == "0" || text == "false" || text == "no")
+        number = 0;
       else {
         why = "not a boolean";
         return false;
@@ -43,7 +45,8 @@ bool Table::convert(const sbc_column& column, const std::string& text, int64_t& 
       why = "not one of the values of enum " + std::string(e.name);
       return false;
     }
-    default: return true;
+    default:
+      return true;
   }
 }
 

@@ -12,11 +12,14 @@ namespace {
 
 std::string lower(std::string_view text) {
   std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return out;
 }
 
-bool has(const std::string& type, std::string_view part) { return type.find(part) != std::string::npos; }
+bool has(const std::string& type, std::string_view part) {
+  return type.find(part) != std::string::npos;
+}
 
 // SQLite's affinity rules (https://sqlite.org/datatype3.html §3.1) on the declared type;
 // MariaDB's types by family.
@@ -34,19 +37,27 @@ bool fits(const sbc_column& column, const std::string& type, bool sqlite) {
   switch (column.kind) {
     case SBC_COLUMN_INT:
     case SBC_COLUMN_DURATION:
-    case SBC_COLUMN_BOOL: return is_integer(type, sqlite) || (sqlite && has(type, "bool"));
-    default: return is_text(type, sqlite);  // strings, URIs and enum member names
+    case SBC_COLUMN_BOOL:
+      return is_integer(type, sqlite) || (sqlite && has(type, "bool"));
+    default:
+      return is_text(type, sqlite);  // strings, URIs and enum member names
   }
 }
 
 std::string declared(const sbc_policy& policy, const sbc_column& column) {
   switch (column.kind) {
-    case SBC_COLUMN_INT: return "int (an integer type)";
-    case SBC_COLUMN_DURATION: return "duration (an integer type, milliseconds)";
-    case SBC_COLUMN_BOOL: return "bool (an integer type, 0 or 1)";
-    case SBC_COLUMN_URI: return "uri (a text type)";
-    case SBC_COLUMN_ENUM: return std::string("enum ") + policy.enums[column.enum_index].name + " (a text type)";
-    default: return "string (a text type)";
+    case SBC_COLUMN_INT:
+      return "int (an integer type)";
+    case SBC_COLUMN_DURATION:
+      return "duration (an integer type, milliseconds)";
+    case SBC_COLUMN_BOOL:
+      return "bool (an integer type, 0 or 1)";
+    case SBC_COLUMN_URI:
+      return "uri (a text type)";
+    case SBC_COLUMN_ENUM:
+      return std::string("enum ") + policy.enums[column.enum_index].name + " (a text type)";
+    default:
+      return "string (a text type)";
   }
 }
 
@@ -63,11 +74,11 @@ std::vector<std::string> schema_differences(const sbc_policy& policy, const sbc_
     auto it = std::find_if(actual.begin(), actual.end(),
                            [&](const DatabaseColumn& c) { return sip::iequals(c.name, column.name); });
     if (it == actual.end()) {
-      out.push_back(std::string("column ") +  + column.name + " is missing (the policy declares it " +
+      out.push_back(std::string("column ") + +column.name + " is missing (the policy declares it " +
                     declared(policy, column) + ")");
     } else if (!fits(column, lower(it->type), sqlite)) {
-      out.push_back(std::string("column ") +  + column.name + " is " + it->type + " in the database, the policy declares it " +
-                    declared(policy, column));
+      out.push_back(std::string("column ") + +column.name + " is " + it->type +
+                    " in the database, the policy declares it " + declared(policy, column));
     }
   };
   check(table.key);
@@ -76,8 +87,7 @@ std::vector<std::string> schema_differences(const sbc_policy& policy, const sbc_
 }
 
 std::unique_ptr<TableSource> open_table_source(const sbc_database& database, std::string& error) {
-  return database.engine == SBC_DB_SQLITE ? open_sqlite_source(database, error)
-                                          : open_mariadb_source(database, error);
+  return database.engine == SBC_DB_SQLITE ? open_sqlite_source(database, error) : open_mariadb_source(database, error);
 }
 
 }  // namespace sbc::data

@@ -35,8 +35,8 @@ std::unique_ptr<TableSource> open_sqlite_source(const sbc_database& database, st
 std::unique_ptr<TableSource> open_mariadb_source(const sbc_database& database, std::string& error);
 
 // What differs between the table in the database (`actual`, from columns()) and the
-// policy's declaration, one line each ("column weight is missing ..."); empty when every declared column is there with a type that can
-// hold its values.
+// policy's declaration, one line each ("column weight is missing ..."); empty when every declared column is there with
+// a type that can hold its values.
 std::vector<std::string> schema_differences(const sbc_policy& policy, const sbc_table& table,
                                             const std::vector<DatabaseColumn>& actual, bool sqlite);
 

@@ -50,7 +50,9 @@ EpollRelayLoop::EpollRelayLoop(int wake_fd, RelayTotals& totals)
   }
 }
 
-EpollRelayLoop::~EpollRelayLoop() { close(epoll_fd_); }
+EpollRelayLoop::~EpollRelayLoop() {
+  close(epoll_fd_);
+}
 
 void EpollRelayLoop::watch(Stream& stream) {
   for (int leg = 0; leg < 2; ++leg) {
@@ -100,10 +102,10 @@ void EpollRelayLoop::relay_from(const SocketTag& tag) {
       size_t length = received_[i].msg_len;
       // The source is checked even on a connected (latched) socket: a packet queued
       // before the connect() may come from anyone.
-      transport::Endpoint source = transport::Endpoint::from_sockaddr(
-          reinterpret_cast<const sockaddr*>(&sources_[i]), received_[i].msg_hdr.msg_namelen);
+      transport::Endpoint source = transport::Endpoint::from_sockaddr(reinterpret_cast<const sockaddr*>(&sources_[i]),
+                                                                      received_[i].msg_hdr.msg_namelen);
       received_[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);  // the kernel shrank it
-      if (received_[i].msg_hdr.msg_flags & MSG_TRUNC) {  // larger than a buffer: not media
+      if (received_[i].msg_hdr.msg_flags & MSG_TRUNC) {             // larger than a buffer: not media
         totals_.dropped.fetch_add(1, std::memory_order_relaxed);
         continue;
       }

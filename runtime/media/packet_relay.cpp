@@ -18,7 +18,9 @@ bool looks_like_rtcp(const uint8_t* packet, size_t length) {
 }
 
 // RTP and RTCP both start with version 2; anything else is not media.
-bool looks_like_rtp_or_rtcp(const uint8_t* packet, size_t length) { return length >= 8 && (packet[0] >> 6) == 2; }
+bool looks_like_rtp_or_rtcp(const uint8_t* packet, size_t length) {
+  return length >= 8 && (packet[0] >> 6) == 2;
+}
 
 // The source of a packet from a leg's peer is acceptable: the latched one, or, before
 // anything was latched, whichever comes first (latched by the caller once the packet

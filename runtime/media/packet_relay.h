@@ -37,8 +37,7 @@ struct Forward {
 // is connected to its latched peer, so it came from there). Updates the legs' counters
 // and, for a forwarded packet, `length` and the stream's last-packet time.
 Forward relay_packet(const SocketTag& tag, uint8_t* packet, size_t& length, size_t room,
-                     const transport::Endpoint* source, std::chrono::steady_clock::time_point now,
-                     RelayTotals& totals);
+                     const transport::Endpoint* source, std::chrono::steady_clock::time_point now, RelayTotals& totals);
 
 // The peer announced a new address: forget the latched one (and the connection).
 void unlatch(Leg& leg);

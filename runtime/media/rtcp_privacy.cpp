@@ -48,7 +48,7 @@ void anonymize_sdes(uint8_t* packet, size_t length) {
     if (packet[offset + 1] == kSdes) {
       size_t pos = offset + 4;
       for (unsigned chunk = packet[offset] & 0x1f; chunk > 0 && pos + 4 <= end; --chunk) {
-        pos += 4;  // the SSRC/CSRC the items describe
+        pos += 4;                                // the SSRC/CSRC the items describe
         while (pos < end && packet[pos] != 0) {  // items up to the null one
           if (pos + 2 > end) return;
           size_t item = packet[pos + 1];

@@ -19,7 +19,9 @@ namespace {
   throw std::runtime_error(std::string("io_uring: ") + what + ": " + std::strerror(error));
 }
 
-uint64_t tag_data(const SocketTag& tag) { return reinterpret_cast<uint64_t>(&tag) | 0; }
+uint64_t tag_data(const SocketTag& tag) {
+  return reinterpret_cast<uint64_t>(&tag) | 0;
+}
 
 }  // namespace
 
@@ -229,12 +231,17 @@ void UringRelayLoop::run_once(std::chrono::milliseconds timeout, const std::func
     for (unsigned i = 0; i < n; ++i) {
       const io_uring_cqe& cqe = *cqes[i];
       switch (cqe.user_data & 3) {
-        case kReceive: on_receive(cqe); break;
-        case kSend: on_send(cqe); break;
+        case kReceive:
+          on_receive(cqe);
+          break;
+        case kSend:
+          on_send(cqe);
+          break;
         case kWake:
           if (!first_batch) wake(on_wake);
           break;
-        case kCancel: break;  // a cancel that found nothing: the receive ended already
+        case kCancel:
+          break;  // a cancel that found nothing: the receive ended already
       }
     }
     io_uring_cq_advance(&ring_, n);
@@ -283,8 +290,7 @@ void UringRelayLoop::on_receive(const io_uring_cqe& cqe) {
 void UringRelayLoop::relay(SocketTag& tag, unsigned index, int received) {
   uint8_t* base = buffer(index);
   Leg& in = tag.stream->legs[tag.leg];
-  io_uring_recvmsg_out* header =
-      received > 0 ? io_uring_recvmsg_validate(base, received, &receive_template_) : nullptr;
+  io_uring_recvmsg_out* header = received > 0 ? io_uring_recvmsg_validate(base, received, &receive_template_) : nullptr;
   tag.receive_errors = 0;
   if (!header || (header->flags & MSG_TRUNC) || (tag.rtcp ? in.rtcp_fd : in.rtp_fd) < 0) {
     give_back(index);  // too large for a buffer, or its stream is gone
@@ -294,10 +300,10 @@ void UringRelayLoop::relay(SocketTag& tag, unsigned index, int received) {
   size_t length = io_uring_recvmsg_payload_length(header, received, &receive_template_);
   // A packet received before its socket latched and connected is read after: the
   // source is always checked, not assumed from the connection.
-  transport::Endpoint source = transport::Endpoint::from_sockaddr(
-      static_cast<const sockaddr*>(io_uring_recvmsg_name(header)), header->namelen);
-  Forward forward = relay_packet(tag, packet, length, static_cast<size_t>(base + kBufferSize - packet), &source,
-                                 now_, totals_);
+  transport::Endpoint source =
+      transport::Endpoint::from_sockaddr(static_cast<const sockaddr*>(io_uring_recvmsg_name(header)), header->namelen);
+  Forward forward =
+      relay_packet(tag, packet, length, static_cast<size_t>(base + kBufferSize - packet), &source, now_, totals_);
   if (forward.dropped()) {
     give_back(index);
     return;

@@ -80,9 +80,9 @@ class UringRelayLoop final : public RelayLoop {
   bool ring_ready_ = false;
   io_uring_buf_ring* buffer_ring_ = nullptr;
   std::unique_ptr<uint8_t[]> buffers_;
-  unsigned given_back_ = 0;  // buffers added to the ring this round, made visible at its end
+  unsigned given_back_ = 0;    // buffers added to the ring this round, made visible at its end
   msghdr receive_template_{};  // what each multishot receive reports: the source, no control
-  struct SendSlot {  // a send with an explicit destination: the kernel reads these
+  struct SendSlot {            // a send with an explicit destination: the kernel reads these
     msghdr header;
     iovec data;
     sockaddr_storage to;
@@ -91,7 +91,7 @@ class UringRelayLoop final : public RelayLoop {
   bool files_registered_ = false;
   std::vector<int> free_file_slots_;  // first slot of each free group of four
   uint64_t wake_count_ = 0;
-  int in_kernel_ = 0;  // receives, sends and the wake-up read the kernel still holds
+  int in_kernel_ = 0;                // receives, sends and the wake-up read the kernel still holds
   std::vector<SocketTag*> starved_;  // receives stopped for want of buffers, re-armed after the round
   std::chrono::steady_clock::time_point now_;
 };

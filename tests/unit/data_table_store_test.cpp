@@ -26,9 +26,10 @@ class TableStoreTest : public ::testing::Test {
     char dir[] = "/tmp/sbc-table-store-XXXXXX";
     dir_ = mkdtemp(dir);
     path_ = dir_ + "/routes.db";
-    exec("CREATE TABLE routing (sipdomain TEXT, name TEXT, weight INTEGER);"
-         "INSERT INTO routing VALUES ('a.example', 'A', 1), ('b.example', 'B', 2), ('', 'no key', 3),"
-         " ('c.example', 'C', 'heavy');");
+    exec(
+        "CREATE TABLE routing (sipdomain TEXT, name TEXT, weight INTEGER);"
+        "INSERT INTO routing VALUES ('a.example', 'A', 1), ('b.example', 'B', 2), ('', 'no key', 3),"
+        " ('c.example', 'C', 'heavy');");
     columns_[0] = {"name", SBC_COLUMN_STRING, 0};
     columns_[1] = {"weight", SBC_COLUMN_INT, 0};
     table_.name = "routing";
@@ -135,13 +136,15 @@ TEST_F(TableStoreTest, AColumnOfTheWrongTypeIsNamedAndTheTableKeepsItsRows) {
   TableStore store(policy_);
   std::vector<std::string> errors;
   store.load_all(errors);
-  exec("CREATE TABLE r2 (sipdomain TEXT, name TEXT, weight TEXT); INSERT INTO r2 SELECT * FROM routing;"
-       "DROP TABLE routing; ALTER TABLE r2 RENAME TO routing;");
+  exec(
+      "CREATE TABLE r2 (sipdomain TEXT, name TEXT, weight TEXT); INSERT INTO r2 SELECT * FROM routing;"
+      "DROP TABLE routing; ALTER TABLE r2 RENAME TO routing;");
   errors.clear();
   store.load_all(errors);
   ASSERT_EQ(errors.size(), 1u);
-  EXPECT_EQ(errors[0], "table routing (database routes): column weight is TEXT in the database, "
-                       "the policy declares it int (an integer type)");
+  EXPECT_EQ(errors[0],
+            "table routing (database routes): column weight is TEXT in the database, "
+            "the policy declares it int (an integer type)");
   EXPECT_EQ(store.table(0).size(), 2u);
   EXPECT_FALSE(store.database_state(0).up);
 }
@@ -152,8 +155,9 @@ TEST_F(TableStoreTest, AMissingColumnAndAMissingTableAreSaidAsSuch) {
   std::vector<std::string> errors;
   store.load_all(errors);
   ASSERT_EQ(errors.size(), 1u);
-  EXPECT_EQ(errors[0], "table routing (database routes): column name is missing "
-                       "(the policy declares it string (a text type))");
+  EXPECT_EQ(errors[0],
+            "table routing (database routes): column name is missing "
+            "(the policy declares it string (a text type))");
   exec("DROP TABLE routing;");
   errors.clear();
   store.load_all(errors);
@@ -217,13 +221,16 @@ TEST(SchemaDifferencesTest, MariadbTypesByFamily) {
   table.columns = columns;
   table.column_count = 3;
   sbc_policy policy{};
-  std::vector<DatabaseColumn> fine = {{"k", "varchar(255)"}, {"NAME", "text"}, {"weight", "bigint(20) unsigned"}, {"on", "tinyint(1)"}};
+  std::vector<DatabaseColumn> fine = {
+      {"k", "varchar(255)"}, {"NAME", "text"}, {"weight", "bigint(20) unsigned"}, {"on", "tinyint(1)"}};
   EXPECT_TRUE(schema_differences(policy, table, fine, false).empty());
-  std::vector<DatabaseColumn> wrong = {{"k", "int(11)"}, {"name", "varchar(10)"}, {"weight", "varchar(10)"}, {"on", "tinyint(1)"}};
+  std::vector<DatabaseColumn> wrong = {
+      {"k", "int(11)"}, {"name", "varchar(10)"}, {"weight", "varchar(10)"}, {"on", "tinyint(1)"}};
   auto differences = schema_differences(policy, table, wrong, false);
   ASSERT_EQ(differences.size(), 2u);
   EXPECT_EQ(differences[0], "column k is int(11) in the database, the policy declares it string (a text type)");
-  EXPECT_EQ(differences[1], "column weight is varchar(10) in the database, the policy declares it int (an integer type)");
+  EXPECT_EQ(differences[1],
+            "column weight is varchar(10) in the database, the policy declares it int (an integer type)");
 }
 
 // Reads run on the loader's thread, installs where the SIP thread runs posted work:

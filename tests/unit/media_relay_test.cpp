@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "media/media_engine.h"
-#include "media/rtcp_privacy.h"
 #include "media/port_pool.h"
+#include "media/rtcp_privacy.h"
 #include "media/sdes.h"
 #include "media/sdp.h"
 #include "media/srtp_session.h"
@@ -73,7 +73,8 @@ TEST(Sdes, ParsesInlineKeys) {
 TEST(Sdes, RefusesWhatItCannotUse) {
   EXPECT_FALSE(parse_key(crypto("1", "F8_128_HMAC_SHA1_80", "inline:Yx8JvTZbMuMkE7U5vOq2JRlUjCNE7CsWkXkeyPo7")));
   EXPECT_FALSE(parse_key(crypto("1", "AES_CM_128_HMAC_SHA1_80", "inline:short")));
-  EXPECT_FALSE(parse_key(crypto("1", "AES_CM_128_HMAC_SHA1_80", "inline:Yx8JvTZbMuMkE7U5vOq2JRlUjCNE7CsWkXkeyPo7|2^20")))
+  EXPECT_FALSE(
+      parse_key(crypto("1", "AES_CM_128_HMAC_SHA1_80", "inline:Yx8JvTZbMuMkE7U5vOq2JRlUjCNE7CsWkXkeyPo7|2^20")))
       << "lifetimes are not implemented: refused rather than ignored";
   EXPECT_FALSE(parse_key(crypto("1", "AES_CM_128_HMAC_SHA1_80", "inline:!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!")));
 }
@@ -247,8 +248,8 @@ class MediaEngineTest : public ::testing::TestWithParam<RelayIo> {
 
   static std::string offer(const Phone& phone, std::string_view proto = "RTP/AVP", std::string_view crypto = "") {
     std::string body = "v=0\r\no=- 1 1 IN IP4 " + phone.address + "\r\ns=-\r\nc=IN IP4 " + phone.address +
-                       "\r\nt=0 0\r\nm=audio " +
-                       std::to_string(phone.port) + " " + std::string(proto) + " 0\r\na=rtpmap:0 PCMU/8000\r\n";
+                       "\r\nt=0 0\r\nm=audio " + std::to_string(phone.port) + " " + std::string(proto) +
+                       " 0\r\na=rtpmap:0 PCMU/8000\r\n";
     if (!crypto.empty()) body += "a=crypto:" + std::string(crypto) + "\r\n";
     return body;
   }
@@ -358,8 +359,8 @@ TEST_P(MediaEngineTest, SrtpBothLegsAreReKeyedWhenThePolicyAsksForSrtp) {
   SrtpKey caller_key = known_key(SrtpSuite::AesCm128HmacSha1_80);
   engine().begin("call-4", "tag-a", 0, 1, SBC_MEDIA_SRTP);
   std::string caller_attribute = crypto_attribute("1", caller_key);
-  auto to_callee = engine().rewrite("call-4", true, MediaEngine::Role::Offer,
-                                    offer(caller, "RTP/SAVP", caller_attribute));
+  auto to_callee =
+      engine().rewrite("call-4", true, MediaEngine::Role::Offer, offer(caller, "RTP/SAVP", caller_attribute));
   ASSERT_TRUE(to_callee.ok) << to_callee.error;
   sdp::Session offered = parsed(to_callee.body);
   EXPECT_EQ(offered.media[0].proto, "RTP/SAVP");

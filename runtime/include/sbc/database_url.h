@@ -45,7 +45,8 @@ inline std::optional<DatabaseUrl> parse_database_url(std::string_view url, std::
     }
     out.host = std::string(authority.substr(1, close - 1));
     std::string_view rest = authority.substr(close + 1);
-    if (rest.starts_with(':')) port = rest.substr(1);
+    if (rest.starts_with(':'))
+      port = rest.substr(1);
     else if (!rest.empty()) {
       why = "unexpected text after the IPv6 host";
       return std::nullopt;
