@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "mutate.h"
 #include "sip/header_id.h"
 #include "sip/message.h"
 #include "sip/method.h"
@@ -733,39 +734,6 @@ TEST(Message, EveryPrefixWithoutContentLengthSucceedsOnlyOnceHeadIsComplete) {
   }
 }
 
-std::string mutate(std::string text, std::mt19937& rng) {
-  const std::string_view interesting[] = {"\r\n", "\n", " ", "\t", ":", ";", ",", "<", ">", "\"",
-                                          "\\", "\0", "\r", "[", "]", "%", "=", "9999999999",
-                                          "Content-Length: 5\r\n", "\r\n "};
-  const int edits = 1 + static_cast<int>(rng() % 4);
-  for (int i = 0; i < edits; ++i) {
-    const size_t at = text.empty() ? 0 : rng() % text.size();
-    switch (rng() % 6) {
-      case 0:
-        if (!text.empty()) text[at] = static_cast<char>(rng() & 0xff);
-        break;
-      case 1:
-        if (!text.empty()) text.erase(at, 1 + rng() % 8);
-        break;
-      case 2: {
-        const std::string_view piece = interesting[rng() % std::size(interesting)];
-        text.insert(at, piece.empty() ? std::string_view("\0", 1) : piece);
-        break;
-      }
-      case 3:
-        text.resize(at);
-        break;
-      case 4:
-        if (!text.empty()) text.insert(at, text.substr(rng() % text.size(), 1 + rng() % 40));
-        break;
-      default:
-        if (!text.empty()) text[at] = static_cast<char>(text[at] ^ (1 << (rng() % 8)));
-        break;
-    }
-  }
-  return text;
-}
-
 void expect_success_invariants(const Message& message) {
   EXPECT_EQ(message.head().size() + message.body().size(), message.text().size());
   EXPECT_EQ(message.head().data(), message.text().data());
@@ -788,7 +756,7 @@ TEST(Message, SurvivesTwentyThousandMutations) {
   Message message;
   int accepted = 0;
   for (int i = 0; i < 20000; ++i) {
-    const std::string mutated = mutate(kInvite, rng);
+    const std::string mutated = sbc::testing::mutate(kInvite, rng);
     const ParseError error = message.parse(mutated);
     expect_all_views_inside(message, mutated);
     if (error == ParseError::None) {
