@@ -1,6 +1,7 @@
 // main() of every sbc: checks the compiled-in policy against this runtime, reads the
 // few command-line options, and runs the server. No configuration file: the policy
 // is part of the executable.
+#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -16,7 +17,7 @@ namespace {
 void print_usage(const char* program) {
   std::printf(
       "usage: %s [--log-level=debug|info|warn|error] [--log-format=text|json] [--media-threads=N]\n"
-      "       [--media-io=auto|io_uring|epoll] [--check] [--print-policy] [--version] [--help]\n"
+      "       [--media-io=auto|io_uring|epoll] [--drain=SECONDS] [--check] [--print-policy] [--version] [--help]\n"
       "Runs the SBC compiled from policy %s.\n",
       program, sbc_compiled_policy.source_name);
 }
@@ -63,6 +64,15 @@ int main(int argc, char** argv) {
       int threads = std::atoi(argv[i] + 16);
       if (threads >= 1 && threads <= 64) {
         options.media_threads = static_cast<unsigned>(threads);
+        continue;
+      }
+    }
+    if (arg.starts_with("--drain=")) {
+      std::string_view value = arg.substr(8);
+      unsigned seconds = 0;
+      auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), seconds);
+      if (error == std::errc() && end == value.data() + value.size() && !value.empty() && seconds <= 86400) {
+        options.drain_s = seconds;
         continue;
       }
     }

@@ -97,6 +97,7 @@ HttpResponse OpsEndpoints::health() const {
     for (const auto& d : set.destinations()) any = any || d.active;
     if (!any) problems.push_back("dispatcher set " + set.name() + " has no active destination");
   }
+  if (proxy_.refusing_new_calls()) problems.push_back("stopping: new calls are refused, calls still up may end");
   ready = problems.empty();
   for (uint32_t d : tables_.databases_in_use()) {
     const data::DatabaseState& state = tables_.database_state(d);

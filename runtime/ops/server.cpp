@@ -196,23 +196,44 @@ int run_server(const sbc_policy& policy, const ServerOptions& server_options) {
   };
   timers.schedule(std::chrono::minutes(1), expire_dialogs);
 
-  // SIGTERM: new calls are refused (503), calls still up get a BYE on both sides (their
-  // media ports are freed with them), and the loop ends once the BYEs had two seconds to
-  // be answered. A second signal ends it at once.
+  // SIGTERM: new calls are refused (503) and /health turns 503, so a load balancer sends
+  // them elsewhere. With --drain=S the calls still up get S seconds to end by themselves
+  // (a new policy is deployed without cutting a call short); then, or at once without
+  // --drain, the rest get a BYE on both sides (their media ports are freed with them),
+  // and the loop ends once the BYEs had two seconds to be answered, or as soon as no
+  // call is left. A second signal ends it at once.
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   auto finish = [&] {
     transports.close();
     io.stop();
   };
-  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
-    if (ec) return;
-    log::info("signal ", signal, " received, stopping");
-    proxy.refuse_new_calls();
+  auto end_calls_and_finish = [&] {
     size_t open = proxy.dialog_count();
     if (open == 0) return finish();
     log::info("ending ", open, " calls still up");
     proxy.end_all_calls("SBC shutting down");
     timers.schedule(std::chrono::seconds(2), finish);
+  };
+  auto drain_until = std::chrono::steady_clock::now();
+  std::function<void()> drain_check = [&] {
+    if (proxy.dialog_count() == 0) {
+      log::info("every call has ended, stopping");
+      return finish();
+    }
+    if (std::chrono::steady_clock::now() >= drain_until) return end_calls_and_finish();
+    timers.schedule(std::chrono::milliseconds(200), drain_check);
+  };
+  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    log::info("signal ", signal, " received, stopping");
+    proxy.refuse_new_calls();
+    if (server_options.drain_s > 0 && proxy.dialog_count() > 0) {
+      log::info("draining: ", proxy.dialog_count(), " calls may go on for up to ", server_options.drain_s, " s");
+      drain_until = std::chrono::steady_clock::now() + std::chrono::seconds(server_options.drain_s);
+      drain_check();
+    } else {
+      end_calls_and_finish();
+    }
     signals.async_wait([&](const boost::system::error_code& again, int) {
       if (!again) finish();
     });

@@ -13,6 +13,7 @@ namespace sbc::ops {
 struct ServerOptions {
   unsigned media_threads = 0;  // 0: one per CPU
   media::RelayIo media_io = media::RelayIo::Auto;
+  unsigned drain_s = 0;  // on SIGTERM, how long calls still up may go on (0: BYE at once)
 };
 
 int run_server(const sbc_policy& policy, const ServerOptions& options = {});

@@ -81,6 +81,7 @@ class Proxy {
   void end_all_calls(std::string_view reason);
   // Shutting down: new calls (initial INVITEs) are answered 503.
   void refuse_new_calls() { refusing_calls_ = true; }
+  bool refusing_new_calls() const { return refusing_calls_; }
 
  private:
   struct ForwardPlan {
