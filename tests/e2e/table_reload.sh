@@ -17,6 +17,10 @@
 # E2E_DB=sqlite (default): an SQLite file in this test's folder, "gone" = moved away.
 # E2E_DB=mariadb: a MariaDB server of the test's own (lib.sh) on 127.0.0.50, the
 # sbc's password from a file; "gone" = the server stopped, "back" = started again.
+# E2E_FLOW=refresh: no POST /reload at all; the policy says `refresh 2s`, and the sbc
+# must notice by itself: example.test accept -> 200; database gone -> within 5 s
+# sbc_database_up 0, still 200 from memory; back with the row changed to reject ->
+# within 5 s 403, sbc_database_up 1, "readable again" logged.
 # The second argument (a policy) is not used: this test needs its own.
 #
 #   tests/e2e/table_reload.sh SBCC_BINARY POLICY_FILE   (as root, or with user namespaces)
@@ -26,13 +30,17 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=tests/e2e/lib.sh
 source "$HERE/lib.sh"
 DB=${E2E_DB:-sqlite}
-[[ $DB == sqlite ]] || E2E_NAME=table_reload_$DB
+FLOW=${E2E_FLOW:-reload}
+REFRESH=1h
+[[ $FLOW == refresh ]] && REFRESH=2s
+[[ $FLOW == reload ]] || E2E_NAME=table_$FLOW
+[[ $DB == sqlite ]] || E2E_NAME=${E2E_NAME}_$DB
 
 database_line() {
   if [[ $DB == mariadb ]]; then
-    echo "database routes = mysql \"mysql://sbc@127.0.0.50:3306/routes\" password file \"$WORKDIR/db_password\" refresh 1h"
+    echo "database routes = mysql \"mysql://sbc@127.0.0.50:3306/routes\" password file \"$WORKDIR/db_password\" refresh $REFRESH"
   else
-    echo "database routes = sqlite \"$WORKDIR/routes.db\" refresh 1h"
+    echo "database routes = sqlite \"$WORKDIR/routes.db\" refresh $REFRESH"
   fi
 }
 
@@ -153,7 +161,46 @@ main() {
   compile_policy
   start_bg sbc "$WORKDIR/sbc" --log-level=info
   wait_for_log "$WORKDIR/sbc.log" ready 10 "$LAST_PID" || fail "sbc not ready"
+  if [[ $FLOW == refresh ]]; then
+    refresh_flow
+  else
+    reload_flow
+  fi
+}
 
+# eventually STEP SECONDS COMMAND...: COMMAND succeeds within SECONDS (checked twice a second).
+eventually() {
+  local step=$1 within=$2 deadline=$((SECONDS + $2))
+  shift 2
+  until "$@" >/dev/null 2>&1; do
+    ((SECONDS < deadline)) || { note_failure "$step: not so after ${within} s: $*"; return 0; }
+    sleep 0.5
+  done
+  e2e_log "$step: ok"
+}
+
+metric_is() { # metric_is EXPR: the sbc's /metrics satisfies EXPR (prom.py check)
+  python3 "$HERE/prom.py" fetch GET http://127.0.0.10:8090/metrics | tail -n +2 >"$WORKDIR/metrics.txt"
+  python3 "$HERE/prom.py" check "$WORKDIR/metrics.txt" "$1"
+}
+
+answers() { [[ $(ask "$1") == "$2" ]]; } # answers DOMAIN CODE
+
+refresh_flow() {
+  expect "1 (accept)" example.test 200
+  database_away
+  eventually "2 (database gone, noticed without a reload)" 5 metric_is 'sbc_database_up{database="routes"} == 0'
+  expect "2 (rows from memory)" example.test 200
+  database_back
+  sql "UPDATE routing SET action = 'reject' WHERE sipdomain = 'example.test';"
+  eventually "3 (back: the change is read without a reload)" 5 answers example.test 403
+  eventually "3 (database up again)" 5 metric_is 'sbc_database_up{database="routes"} == 1'
+  grep -q "database routes readable again" "$WORKDIR/sbc.log" || note_failure "the recovery was not logged"
+  finish_test "$DB: refresh 2s: the database gone and back noticed by the sbc itself, rows from memory meanwhile" \
+    "$WORKDIR/sbc.log"
+}
+
+reload_flow() {
   expect "1 (accept)" example.test 200
   sql "UPDATE routing SET action = 'reject' WHERE sipdomain = 'example.test';"
   expect "2 (changed, not reloaded)" example.test 200
