@@ -15,6 +15,7 @@
 #   E2E_STOP_TIMEOUT  seconds between TERM and KILL in stop_all (default 5)
 
 E2E_SCRIPT=$(readlink -f "$0")
+E2E_LIB_DIR=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")
 E2E_NAME=$(basename "$E2E_SCRIPT" .sh)
 E2E_PIDS=()       # everything start_bg started, in start order
 E2E_PID_NAMES=()  # the NAME given to start_bg, same index
@@ -223,6 +224,23 @@ compile_policy() {
     fail "sbcc could not compile $POLICY (see $WORKDIR/sbcc.log)"
   fi
   [[ -x $WORKDIR/sbc ]] || fail "sbcc succeeded but wrote no executable $WORKDIR/sbc"
+}
+
+# start_sipp_media_servers SCENARIO [SIPP_ARGS...]: the loopback sample's two media
+# servers as SIPp UASes running tests/e2e/scenarios/SCENARIO on 127.0.0.30:5080 and
+# 127.0.0.31:5080 (start_bg names uas30, uas31; media on port 6000; files
+# uasNN_stat.csv, uasNN_errors.log, uasNN_actions.log in $WORKDIR), SIPP_ARGS added
+# (-rtp_echo, say); each must bind within 5 s.
+start_sipp_media_servers() {
+  local scenario=$1 ip n
+  shift
+  for ip in 127.0.0.30 127.0.0.31; do
+    n=${ip##*.}
+    start_bg "uas$n" sipp -sf "$E2E_LIB_DIR/scenarios/$scenario" -i "$ip" -p 5080 -mi "$ip" -mp 6000 \
+      -nostdin -timeout 60s -trace_stat -stf "uas${n}_stat.csv" -fd 1 -trace_err -error_file "uas${n}_errors.log" \
+      -trace_logs -log_file "uas${n}_actions.log" "$@"
+    wait_udp_port "$ip" 5080 5 || fail "SIPp media server did not bind $ip:5080"
+  done
 }
 
 # check_static: the compiled $WORKDIR/sbc is one static executable (no loader);

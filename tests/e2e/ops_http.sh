@@ -42,12 +42,7 @@ main() {
   e2e_enter_netns "$@"
   compile_policy
 
-  local ip
-  for ip in 127.0.0.30 127.0.0.31; do
-    start_bg "uas${ip##*.}" sipp -sf "$HERE/scenarios/uas_rr.xml" -i "$ip" -p 5080 -mi "$ip" -mp 6000 \
-      -nostdin -timeout 60s
-    wait_udp_port "$ip" 5080 5 || fail "SIPp media server did not bind $ip:5080"
-  done
+  start_sipp_media_servers uas_rr.xml
   start_bg sbc "$WORKDIR/sbc" --log-level=info --log-format=json
   SBC_PID=$LAST_PID
   wait_for_log "$WORKDIR/sbc.log" "http endpoint on 127.0.0.20:8090" 10 "$SBC_PID" || {

@@ -25,14 +25,7 @@ main() {
   e2e_enter_netns "$@"
   compile_policy
 
-  local ip
-  local uas_pids=()
-  for ip in 127.0.0.30 127.0.0.31; do
-    start_bg "uas${ip##*.}" sipp -sf "$HERE/scenarios/uas_timeout.xml" -i "$ip" -p 5080 -mi "$ip" -mp 6000 \
-      -nostdin -timeout 60s -trace_stat -stf "uas${ip##*.}_stat.csv" -fd 1
-    uas_pids+=("$LAST_PID")
-    wait_udp_port "$ip" 5080 5 || fail "SIPp media server did not bind $ip:5080"
-  done
+  start_sipp_media_servers uas_timeout.xml
   start_bg sbc "$WORKDIR/sbc" --log-level=info
   local sbc=$LAST_PID
   wait_for_log "$WORKDIR/sbc.log" ready 10 "$sbc" || fail "sbc not ready"

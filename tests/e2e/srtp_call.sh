@@ -50,16 +50,6 @@ write_baresip_config() {
   echo '<sip:caller@127.0.0.40>;regint=0;mediaenc=srtp-mand' >"$WORKDIR/baresip/accounts"
 }
 
-start_media_servers() {
-  local ip
-  for ip in 127.0.0.30 127.0.0.31; do
-    start_bg "uas${ip##*.}" sipp -sf "$HERE/scenarios/uas_media.xml" -i "$ip" -p 5080 -mi "$ip" -mp 6000 -rtp_echo \
-      -nostdin -timeout 60s -trace_stat -stf "uas${ip##*.}_stat.csv" -fd 1 \
-      -trace_err -error_file "uas${ip##*.}_errors.log" -trace_logs -log_file "uas${ip##*.}_actions.log"
-    wait_udp_port "$ip" 5080 5 || fail "SIPp media server did not bind $ip:5080"
-  done
-}
-
 start_sbc() {
   start_bg sbc "$WORKDIR/sbc" --log-level=info
   SBC_PID=$LAST_PID
@@ -143,7 +133,7 @@ main() {
   compile_policy
   write_baresip_config
   add_counters
-  start_media_servers
+  start_sipp_media_servers uas_media.xml -rtp_echo
   start_sbc
   call
   sleep 0.5

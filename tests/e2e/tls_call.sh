@@ -14,10 +14,7 @@ POLICY=$(readlink -f "$2")
 e2e_enter_netns "$@"
 
 timeout 120 "$SBCC" "$POLICY" -o "$WORKDIR/sbc" >"$WORKDIR/sbcc.log" 2>&1 || fail "sbcc could not compile $POLICY"
-for ip in 127.0.0.30 127.0.0.31; do
-  start_bg "uas${ip##*.}" sipp -sf "$HERE/scenarios/uas_rr.xml" -i "$ip" -p 5080 -t u1 -nostdin \
-    -trace_stat -stf "uas${ip##*.}_stat.csv" -fd 1
-done
+start_sipp_media_servers uas_rr.xml
 start_bg sbc "$WORKDIR/sbc" --log-level=debug
 SBC_PID=$LAST_PID
 wait_for_log "$WORKDIR/sbc.log" "ready" 10 "$SBC_PID" || fail "sbc did not start"
