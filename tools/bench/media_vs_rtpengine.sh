@@ -31,35 +31,20 @@ SECONDS_PER_STEP=${SECONDS_PER_STEP:-10}
 MODES=${MODES:-"rtp srtp"}
 SRTP_KEY=AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0e  # also in scenarios/bench_uac_srtp.xml
 
-log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { log "error: $*"; exit 1; }
+# shellcheck source=tools/bench/lib.sh
+source "$bench/lib.sh"
 [[ $(id -u) -eq 0 ]] || die "run as root (installs rtpengine, runs in a network namespace)"
-
-if [[ ${SBC_BENCH_NETNS:-} != "$$" ]]; then
-  if ! command -v rtpengine >/dev/null; then
-    log "installing rtpengine (Debian) without starting its service"
-    guard=0
-    [[ -e /usr/sbin/policy-rc.d ]] || { printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d; guard=1; }
-    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends \
-      rtpengine-daemon sip-tester python3 >/dev/null
-    [[ $guard -eq 1 ]] && rm -f /usr/sbin/policy-rc.d
-  fi
+if ! in_bench_netns; then
+  "$root/tools/setup" rtpengine-daemon >&2
   [[ -x $root/build/bin/sbcc && -x $root/build/bin/rtp_load ]] || die "build first (cmake --build build)"
-  export SBC_BENCH_NETNS=$$
-  exec unshare --net -- "$BASH" "$0" "$@"
+  enter_bench_netns "$@"
 fi
 ip link set lo up
 ulimit -n "$(ulimit -Hn)"
 
 OUT=${OUT:-$(mktemp -d /tmp/media_vs_rtpengine.XXXXXX)}
 mkdir -p "$OUT/bin"
-PIDS=()
-cleanup() {
-  local p
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-}
-trap cleanup EXIT
+trap bench_cleanup EXIT
 "$root/build/bin/sbcc" "$bench/policies/article_media.sbc" -o "$OUT/bin/sbc"
 
 stop_pid() {

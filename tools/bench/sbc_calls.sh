@@ -15,10 +15,9 @@ duration=${2:-10}
 policy=${3:-$root/samples/loopback.sbc}
 hold_ms=${HOLD_MS:-1000}
 
-if [[ ${SBC_BENCH_NETNS:-} != "$$" ]]; then
-  export SBC_BENCH_NETNS=$$
-  exec unshare --net -- "$BASH" "$0" "$@"
-fi
+# shellcheck source=tools/bench/lib.sh
+source "$root/tools/bench/lib.sh"
+in_bench_netns || enter_bench_netns "$@"
 ip link set lo up
 work=$(mktemp -d)
 pids=()

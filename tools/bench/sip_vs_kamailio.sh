@@ -38,40 +38,20 @@ HOLD_MS=1000
 SIPP_BUFF=4194304
 scenarios=$root/tests/e2e/scenarios
 
-log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { log "error: $*"; exit 1; }
+# shellcheck source=tools/bench/lib.sh
+source "$bench/lib.sh"
 
 [[ $(id -u) -eq 0 ]] || die "run as root (installs Kamailio, runs it in a network namespace)"
-
-install_kamailio() {
-  command -v kamailio >/dev/null && return
-  log "installing kamailio (Debian) without starting its service"
-  local guard=0
-  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
-    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && guard=1
-  fi
-  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
-    --no-install-recommends kamailio sip-tester gcc libc6-dev python3 >/dev/null
-  [[ $guard -eq 1 ]] && rm -f /usr/sbin/policy-rc.d
-}
-
-if [[ ${SBC_BENCH_NETNS:-} != "$$" ]]; then
-  install_kamailio
+if ! in_bench_netns; then
+  "$root/tools/setup" kamailio >&2  # gcc for finetime.c comes with build-essential
   [[ -x $root/build/bin/sbcc ]] || die "build sbcc first (tools/test or cmake --build build)"
-  export SBC_BENCH_NETNS=$$
-  exec unshare --net -- "$BASH" "$0" "$@"
+  enter_bench_netns "$@"
 fi
 ip link set lo up
 
 OUT=${OUT:-$(mktemp -d /tmp/sip_vs_kamailio.XXXXXX)}
 mkdir -p "$OUT"
-PIDS=()
-cleanup() {
-  local p
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-}
-trap cleanup EXIT
+trap bench_cleanup EXIT
 
 mkdir -p "$OUT/bin"
 "$root/build/bin/sbcc" "$bench/policies/article_sig.sbc" -o "$OUT/bin/sbc"
