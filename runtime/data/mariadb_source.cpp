@@ -17,15 +17,6 @@ namespace {
 constexpr unsigned kConnectTimeoutS = 3;
 constexpr unsigned kReadTimeoutS = 10;
 
-std::string quote_identifier(std::string_view name) {
-  std::string out = "`";
-  for (char c : name) {
-    if (c == '`') out += '`';
-    out += c;
-  }
-  return out + "`";
-}
-
 // `password env "VAR"` or `password file "PATH"` (one line; the newline an editor
 // leaves at its end is not part of it).
 bool read_password(const sbc_database& db, std::string& password, std::string& error) {
@@ -84,9 +75,7 @@ class MariadbSource final : public TableSource {
   }
 
   bool rows(const sbc_table& table, RawRows& out, std::string& error) override {
-    std::string sql = "SELECT " + quote_identifier(table.key.name);
-    for (uint32_t c = 0; c < table.column_count; ++c) sql += ", " + quote_identifier(table.columns[c].name);
-    sql += " FROM " + quote_identifier(table.name);
+    std::string sql = select_rows(table, '`');
     return query(sql, table.column_count + 1, out, error);
   }
 

@@ -14,15 +14,6 @@
 namespace sbc::data {
 namespace {
 
-std::string quote_identifier(std::string_view name) {
-  std::string out = "\"";
-  for (char c : name) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 // Built under another name and renamed when complete: a seed that fails half-way leaves
 // no half-filled file that later reads would take for the real one.
 bool create_from_seed(const sbc_database& db, std::string& error) {
@@ -92,9 +83,7 @@ class SqliteSource final : public TableSource {
   }
 
   bool rows(const sbc_table& table, RawRows& out, std::string& error) override {
-    std::string sql = "SELECT " + quote_identifier(table.key.name);
-    for (uint32_t c = 0; c < table.column_count; ++c) sql += ", " + quote_identifier(table.columns[c].name);
-    sql += " FROM " + quote_identifier(table.name);
+    std::string sql = select_rows(table, '"');
     Statement statement(db_, sql);
     if (!statement.get()) return fail(error);
     int columns = static_cast<int>(table.column_count) + 1;

@@ -86,6 +86,20 @@ std::vector<std::string> schema_differences(const sbc_policy& policy, const sbc_
   return out;
 }
 
+std::string select_rows(const sbc_table& table, char quote) {
+  auto quoted = [quote](std::string_view name) {
+    std::string out(1, quote);
+    for (char c : name) {
+      if (c == quote) out += quote;
+      out += c;
+    }
+    return out + quote;
+  };
+  std::string sql = "SELECT " + quoted(table.key.name);
+  for (uint32_t c = 0; c < table.column_count; ++c) sql += ", " + quoted(table.columns[c].name);
+  return sql + " FROM " + quoted(table.name);
+}
+
 std::unique_ptr<TableSource> open_table_source(const sbc_database& database, std::string& error) {
   return database.engine == SBC_DB_SQLITE ? open_sqlite_source(database, error) : open_mariadb_source(database, error);
 }

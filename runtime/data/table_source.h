@@ -34,6 +34,10 @@ std::unique_ptr<TableSource> open_table_source(const sbc_database& database, std
 std::unique_ptr<TableSource> open_sqlite_source(const sbc_database& database, std::string& error);
 std::unique_ptr<TableSource> open_mariadb_source(const sbc_database& database, std::string& error);
 
+// SELECT of the key and the declared columns of `table`, names quoted with `quote` (the
+// SQL standard's '"', MariaDB's '`').
+std::string select_rows(const sbc_table& table, char quote);
+
 // What differs between the table in the database (`actual`, from columns()) and the
 // policy's declaration, one line each ("column weight is missing ..."); empty when every declared column is there with
 // a type that can hold its values.

@@ -81,8 +81,9 @@ void MediaThread::run(RelayIo io, std::promise<std::string>& started) {
   }
   started.set_value(std::string(loop_->name()));
   auto last_scan = std::chrono::steady_clock::now();
+  const std::function<void()> on_wake = [this] { apply_commands(); };
   while (!stopping_) {
-    loop_->run_once(std::chrono::milliseconds(1000), [this] { apply_commands(); });
+    loop_->run_once(std::chrono::milliseconds(1000), on_wake);
     free_released_streams();
     auto now = std::chrono::steady_clock::now();
     if (now - last_scan >= std::chrono::seconds(1)) {

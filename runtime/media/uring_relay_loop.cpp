@@ -219,14 +219,12 @@ void UringRelayLoop::run_once(std::chrono::milliseconds timeout, const std::func
   now_ = std::chrono::steady_clock::now();
   constexpr unsigned kBatch = 256;
   io_uring_cqe* cqes[kBatch];
-  bool first_batch = true;
   for (;;) {
     unsigned n = io_uring_peek_batch_cqe(&ring_, cqes, kBatch);
     if (n == 0) break;
     // The wake-up first: the commands it brings may change what these packets need.
-    for (unsigned i = 0; first_batch && i < n; ++i) {
-      if (cqes[i]->user_data != kWake) continue;
-      wake(on_wake);
+    for (unsigned i = 0; i < n; ++i) {
+      if (cqes[i]->user_data == kWake) wake(on_wake);
     }
     for (unsigned i = 0; i < n; ++i) {
       const io_uring_cqe& cqe = *cqes[i];
@@ -238,14 +236,12 @@ void UringRelayLoop::run_once(std::chrono::milliseconds timeout, const std::func
           on_send(cqe);
           break;
         case kWake:
-          if (!first_batch) wake(on_wake);
-          break;
+          break;  // handled above
         case kCancel:
           break;  // a cancel that found nothing: the receive ended already
       }
     }
     io_uring_cq_advance(&ring_, n);
-    first_batch = false;
     if (n < kBatch) break;
   }
   io_uring_buf_ring_advance(buffer_ring_, static_cast<int>(given_back_));
