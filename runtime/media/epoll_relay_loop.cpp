@@ -82,18 +82,13 @@ void EpollRelayLoop::run_once(std::chrono::milliseconds timeout, const std::func
   }
 }
 
-int EpollRelayLoop::receive_batch(int fd) {
-  int n = recvmmsg(fd, received_.data(), kBatch, MSG_DONTWAIT, nullptr);
-  return n;
-}
-
 void EpollRelayLoop::relay_from(const SocketTag& tag) {
   Leg& in = tag.stream->legs[tag.leg];
   int fd = tag.rtcp ? in.rtcp_fd : in.rtp_fd;
   if (fd < 0) return;  // removed in this round
   // A few batches per event, then the other sockets get their turn (level-triggered).
   for (int round = 0; round < 4; ++round) {
-    int n = receive_batch(fd);
+    int n = recvmmsg(fd, received_.data(), kBatch, MSG_DONTWAIT, nullptr);
     if (n <= 0) return;
     int out_fds[2] = {-1, -1};  // RTP and RTCP socket of the other leg, as relay_packet chose
     int counts[2] = {0, 0};

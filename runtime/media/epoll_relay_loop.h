@@ -27,7 +27,6 @@ class EpollRelayLoop final : public RelayLoop {
   static constexpr size_t kBufferSize = 2048;
 
   void relay_from(const SocketTag& tag);
-  int receive_batch(int fd);
 
   int epoll_fd_ = -1;
   int wake_fd_;
